@@ -1,0 +1,172 @@
+"""The Django admin: every model, with a question's answer and actions inline.
+
+Saves go through ``answers.services`` so that due dates, versions and
+completion dates follow the same rules as the staff pages and importers.
+"""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    ActionStatus,
+    Answer,
+    Department,
+    FollowUpAction,
+    InternalNote,
+    Member,
+    Minister,
+    Question,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "parliament_id"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "house", "party", "constituency", "parliament_id"]
+    list_filter = ["house", "party"]
+    search_fields = ["name", "constituency", "party"]
+
+
+@admin.register(Minister)
+class MinisterAdmin(admin.ModelAdmin):
+    list_display = ["member", "title", "department", "start_date", "end_date"]
+    list_filter = ["department"]
+    search_fields = ["member__name", "title"]
+    autocomplete_fields = ["member", "department"]
+    list_select_related = ["member", "department"]
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["minister"]
+    fields = [
+        "minister",
+        "date_answered",
+        "text",
+        "is_holding",
+        "date_holding_answer",
+        "is_correction",
+        "date_corrected",
+        "original_text",
+    ]
+
+
+class FollowUpActionInline(admin.TabularInline):
+    model = FollowUpAction
+    extra = 0
+    autocomplete_fields = ["owner"]
+    fields = ["title", "organisation", "owner", "due_date", "status", "is_public", "completed_on"]
+
+
+class InternalNoteInline(admin.TabularInline):
+    model = InternalNote
+    extra = 0
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["heading", "house", "uin", "date_tabled", "due_date", "department", "asking_member"]
+    list_filter = ["house", "is_withdrawn", "is_named_day", "department"]
+    search_fields = ["heading", "text", "uin"]
+    autocomplete_fields = ["asking_member", "department", "grouped_questions"]
+    list_select_related = ["department", "asking_member"]
+    readonly_fields = ["due_date", "logged_by", "created_at", "updated_at"]
+    date_hierarchy = "date_tabled"
+    inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
+
+    def save_model(self, request, obj, form, change):
+        services.question_save(question=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is InternalNote:
+            for note in formset.save(commit=False):
+                if note.author_id is None:
+                    note.author = request.user
+                note.save()
+            for note in formset.deleted_objects:
+                note.delete()
+            return
+        if formset.model is FollowUpAction:
+            for action in formset.save(commit=False):
+                services.action_save(action=action)
+            for action in formset.deleted_objects:
+                action.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "minister", "date_answered", "is_holding", "is_correction"]
+    list_filter = ["is_holding", "is_correction"]
+    search_fields = ["question__heading", "text"]
+    autocomplete_fields = ["question", "minister"]
+    list_select_related = ["question", "minister__member"]
+    date_hierarchy = "date_answered"
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.overdue(today)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.overdue(today).values("pk"))
+        return queryset
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "question", "organisation", "owner", "due_date", "status", "is_public"]
+    list_filter = ["status", OverdueFilter, "is_public", "owner", "organisation"]
+    search_fields = ["title", "detail", "organisation", "question__heading"]
+    autocomplete_fields = ["question", "owner"]
+    list_select_related = ["question", "owner"]
+    readonly_fields = ["completed_on", "created_at", "updated_at"]
+    date_hierarchy = "due_date"
+    actions = ["mark_done"]
+
+    def save_model(self, request, obj, form, change):
+        services.action_save(action=obj)
+
+    @admin.action(description="Mark selected actions as done")
+    def mark_done(self, request, queryset):
+        count = 0
+        for action in queryset.open():
+            services.action_complete(action=action)
+            count += 1
+        self.message_user(
+            request, f"{count} action{'s' if count != 1 else ''} marked as done.", messages.SUCCESS
+        )
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "author", "created_at"]
+    search_fields = ["text", "question__heading"]
+    autocomplete_fields = ["question"]
+    list_select_related = ["question", "author"]
+    readonly_fields = ["author", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

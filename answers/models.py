@@ -1,0 +1,431 @@
+"""The PQ Tracker domain: written questions, their answers and what follows.
+
+Reads go through named queryset methods (``Question.objects.for_list()``) so a
+page's joins live in one place; multi-model writes go through
+``answers.services`` so the admin, the staff forms and the importers share one
+set of rules.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+
+class House(models.TextChoices):
+    COMMONS = "Commons", "House of Commons"
+    LORDS = "Lords", "House of Lords"
+
+
+class Department(models.Model):
+    """A government department: the answering body of a question."""
+
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    # The Parliament API's answeringBodyId; null for departments known only
+    # from page text.
+    parliament_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, verbose_name="Parliament answering body id"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:255]
+        super().save(*args, **kwargs)
+
+
+class Member(models.Model):
+    """A member of either House, asking or answering questions."""
+
+    name = models.CharField(max_length=255, db_index=True)
+    parliament_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, verbose_name="Parliament member id"
+    )
+    party = models.CharField(max_length=120, blank=True)
+    # "Romford" for an MP; the peerage type ("Life peer") for a peer.
+    constituency = models.CharField(
+        max_length=255, blank=True, help_text="Constituency (MPs) or peerage (peers)."
+    )
+    house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(house__in=House.values), name="member_house_valid"
+            ),
+            # Without a Parliament id the name within a House is the identity
+            # that page-text imports match on.
+            models.UniqueConstraint(
+                fields=["name", "house"],
+                condition=Q(parliament_id__isnull=True),
+                name="member_unique_name_without_parliament_id",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Minister(models.Model):
+    """A member holding a ministerial post (the answering minister)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='As Parliament shows it, e.g. "Minister of State (Department of Health and Social Care)".',
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="ministers"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["member__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "title"], name="minister_unique_post"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="minister_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member.name}, {self.title}" if self.title else self.member.name
+
+    @property
+    def name(self):
+        return self.member.name
+
+
+class QuestionStatus(models.TextChoices):
+    """What the public list filters on."""
+
+    AWAITING = "awaiting", "Awaiting answer"
+    ANSWERED = "answered", "Answered"
+    HOLDING = "holding", "Holding answer"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def for_list(self):
+        # Every relation a list row shows, in the one query that fetches the
+        # rows: a page costs the same number of queries for 1 or 60 rows.
+        return self.select_related(
+            "department",
+            "asking_member",
+            "answer",
+            "answer__minister",
+            "answer__minister__member",
+        )
+
+    def for_detail(self):
+        return self.for_list().prefetch_related("grouped_questions")
+
+    def awaiting(self):
+        return self.filter(is_withdrawn=False, answer__isnull=True)
+
+    def answered(self):
+        return self.filter(is_withdrawn=False, answer__isnull=False, answer__is_holding=False)
+
+    def holding(self):
+        return self.filter(is_withdrawn=False, answer__is_holding=True)
+
+    def withdrawn(self):
+        return self.filter(is_withdrawn=True)
+
+    def with_status(self, status):
+        return {
+            QuestionStatus.AWAITING: self.awaiting,
+            QuestionStatus.ANSWERED: self.answered,
+            QuestionStatus.HOLDING: self.holding,
+            QuestionStatus.WITHDRAWN: self.withdrawn,
+        }[QuestionStatus(status)]()
+
+    def unanswered(self):
+        """Still owed a substantive answer (awaiting or holding)."""
+        return self.filter(is_withdrawn=False).filter(
+            Q(answer__isnull=True) | Q(answer__is_holding=True)
+        )
+
+    def overdue(self, today):
+        return self.unanswered().filter(due_date__lt=today)
+
+    def due_on(self, day):
+        return self.unanswered().filter(due_date=day)
+
+
+class Question(models.Model):
+    house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
+    # UINs are reused (per Parliament in the Commons, per session in the
+    # Lords), so they are not unique on their own.
+    uin = models.CharField("UIN", max_length=30, blank=True, db_index=True)
+    parliament_id = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, verbose_name="Parliament question id"
+    )
+    date_tabled = models.DateField(null=True, blank=True, db_index=True)
+    date_for_answer = models.DateField(null=True, blank=True)
+    is_named_day = models.BooleanField("named day", default=False)
+    heading = models.CharField(max_length=500)
+    text = models.TextField("question text")
+    # The Parliament list endpoint cuts question text at 255 characters; such
+    # questions are completed from the detail endpoint.
+    text_is_truncated = models.BooleanField(default=False)
+    asking_member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="questions_asked"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+    )
+    is_withdrawn = models.BooleanField("withdrawn", default=False)
+    date_withdrawn = models.DateField(null=True, blank=True)
+    grouped_questions = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Computed from house, tabling date and named day (answers.deadlines);
+    # stored so that "due today" and "overdue" are indexed filters.
+    due_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
+    source_url = models.URLField(max_length=1000, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions_logged",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a save carrying an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("date_tabled").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(house__in=House.values), name="question_house_valid"),
+            models.CheckConstraint(
+                condition=Q(date_for_answer__isnull=True)
+                | Q(date_tabled__isnull=True)
+                | Q(date_for_answer__gte=models.F("date_tabled")),
+                name="question_answer_due_not_before_tabling",
+            ),
+        ]
+        indexes = [
+            # The public list's default ordering (newest tabled first).
+            models.Index(fields=["-date_tabled", "-id"], name="question_newest_tabled"),
+            # The house filter is usually combined with a date range.
+            models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
+            models.Index(fields=["is_withdrawn", "due_date"], name="question_open_due"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return reverse("question_detail", args=[self.pk])
+
+    def get_answer(self):
+        try:
+            return self.answer
+        except Answer.DoesNotExist:
+            return None
+
+    @property
+    def status(self):
+        if self.is_withdrawn:
+            return QuestionStatus.WITHDRAWN
+        answer = self.get_answer()
+        if answer is None:
+            return QuestionStatus.AWAITING
+        return QuestionStatus.HOLDING if answer.is_holding else QuestionStatus.ANSWERED
+
+    def save(self, *args, **kwargs):
+        is_new = self._state.adding
+        super().save(*args, **kwargs)
+        if not is_new:
+            # Keep the answer's copy of the tabling date true, so the
+            # database refuses a tabling date after the answer.
+            Answer.objects.filter(question=self).exclude(
+                question_date_tabled=self.date_tabled
+            ).update(question_date_tabled=self.date_tabled)
+
+    @property
+    def parliament_url(self):
+        if self.date_tabled and self.uin:
+            return (
+                "https://questions-statements.parliament.uk/written-questions/detail/"
+                f"{self.date_tabled.isoformat()}/{self.uin}"
+            )
+        return ""
+
+
+class Answer(models.Model):
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
+    minister = models.ForeignKey(
+        Minister, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    date_answered = models.DateField(db_index=True)
+    # Sanitised HTML (answers.text.sanitise_html); plain-text answers are
+    # stored as escaped paragraphs.
+    text = models.TextField("answer text", blank=True)
+    text_is_truncated = models.BooleanField(default=False)
+    is_holding = models.BooleanField("holding answer", default=False)
+    date_holding_answer = models.DateField(null=True, blank=True)
+    is_correction = models.BooleanField("corrected", default=False)
+    date_corrected = models.DateField(null=True, blank=True)
+    original_text = models.TextField(
+        blank=True, help_text="The answer as first given, kept when it is corrected."
+    )
+    original_date_answered = models.DateField(null=True, blank=True)
+    # A copy of the question's tabling date, kept by save(), so that "an
+    # answer is not dated before its question" is a database constraint.
+    question_date_tabled = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "question_date_tabled"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question_date_tabled__isnull=True)
+                | Q(date_answered__gte=models.F("question_date_tabled")),
+                name="answer_not_before_tabling",
+            ),
+        ]
+        indexes = [
+            # "Newest answered" ordering and the answered-from/to filter.
+            models.Index(fields=["-date_answered"], name="answer_newest"),
+        ]
+
+    def __str__(self):
+        return f"Answer to {self.question}"
+
+    def save(self, *args, **kwargs):
+        self.question_date_tabled = self.question.date_tabled
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "question_date_tabled"}
+        super().save(*args, **kwargs)
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def open(self):
+        return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+    def for_list(self):
+        return self.select_related("question", "question__department", "owner")
+
+
+class FollowUpAction(models.Model):
+    """Something an answer creates that must be tracked until it is done."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="follow_up_actions"
+    )
+    title = models.CharField(max_length=500)
+    detail = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+        help_text="The person who will see it through.",
+    )
+    organisation = models.CharField(
+        "owning organisation",
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="The organisation responsible, e.g. OHID London.",
+    )
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN, db_index=True
+    )
+    is_public = models.BooleanField(
+        "public", default=False, help_text="Public actions appear on the public question page."
+    )
+    outcome = models.TextField(blank=True, help_text="What happened, recorded when it closes.")
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    objects = FollowUpActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "follow-up action"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DONE) | Q(completed_on__isnull=False),
+                name="action_done_has_completion_date",
+            ),
+        ]
+        indexes = [
+            # The staff dashboard: open actions by due date.
+            models.Index(fields=["status", "due_date"], name="action_status_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+
+class InternalNote(models.Model):
+    """A staff-only note on a question. Never shown on a public page."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Note on {self.question} ({self.created_at:%d %B %Y})"

@@ -1,0 +1,324 @@
+"""Writes that touch more than one model, in one place.
+
+Views, admin actions, importers and management commands call these keyword-only
+functions; each validates and runs inside ``transaction.atomic`` so a failure
+leaves nothing half-written.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .deadlines import due_date_for
+from .models import (
+    ActionStatus,
+    Answer,
+    Department,
+    FollowUpAction,
+    House,
+    InternalNote,
+    Member,
+    Minister,
+    Question,
+)
+from .text import paragraphs_to_html
+
+
+class StaleEditError(Exception):
+    """Someone else saved the record after the editor loaded it."""
+
+    def __init__(self, current):
+        self.current = current
+        latest = current.history.first() if hasattr(current, "history") else None
+        self.changed_by = getattr(latest, "history_user", None)
+        self.changed_at = getattr(latest, "history_date", None)
+        who = self.changed_by.get_username() if self.changed_by else "someone else"
+        when = timezone.localtime(self.changed_at).strftime("%-d %B %Y at %H:%M") if self.changed_at else ""
+        super().__init__(
+            f"{who} changed this {current._meta.verbose_name} {('on ' + when) if when else ''} "
+            "after you opened it. Your changes have not been saved."
+        )
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    questions: list = field(default_factory=list)
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _assign(obj, values):
+    """Set ``values`` on ``obj``; True when anything changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _check_version(model, pk, expected_version):
+    """Lock the row and refuse the save if it moved on since the editor loaded it."""
+    current = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != int(expected_version):
+        raise StaleEditError(current)
+    return current
+
+
+# --- reference data ----------------------------------------------------------
+
+
+def department_for(*, name, parliament_id=None):
+    """The department with this Parliament id or name, created if new."""
+    name = " ".join((name or "").split())
+    if parliament_id is not None:
+        department = Department.objects.filter(parliament_id=parliament_id).first()
+        if department:
+            if name and department.name != name and not Department.objects.filter(name=name).exists():
+                department.name = name
+                department.save(update_fields=["name"])
+            return department
+    department = Department.objects.filter(name__iexact=name).first()
+    if department:
+        if parliament_id is not None and department.parliament_id is None:
+            department.parliament_id = parliament_id
+            department.save(update_fields=["parliament_id"])
+        return department
+    slug = base = slugify(name)[:240] or "department"
+    n = 2
+    while Department.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return Department.objects.create(name=name, slug=slug, parliament_id=parliament_id)
+
+
+def member_for(*, name, house, party="", constituency="", parliament_id=None):
+    """The member with this Parliament id, or this name in this House, created if new.
+
+    Party and constituency are filled in or refreshed when the source gives them.
+    """
+    name = " ".join((name or "").split())
+    member = None
+    id_learned = False
+    if parliament_id is not None:
+        member = Member.objects.filter(parliament_id=parliament_id).first()
+    if member is None:
+        member = Member.objects.filter(name=name, house=house, parliament_id__isnull=True).first()
+        if member is not None and parliament_id is not None:
+            member.parliament_id = parliament_id
+            id_learned = True
+    if member is None:
+        return Member.objects.create(
+            name=name,
+            house=house,
+            party=party or "",
+            constituency=constituency or "",
+            parliament_id=parliament_id,
+        )
+    updates = {"name": name or member.name}
+    if party:
+        updates["party"] = party
+    if constituency:
+        updates["constituency"] = constituency
+    if _assign(member, updates) or id_learned:
+        member.save()
+    return member
+
+
+def minister_for(*, member, title="", department=None):
+    title = " ".join((title or "").split())
+    minister, created = Minister.objects.get_or_create(
+        member=member, title=title, defaults={"department": department}
+    )
+    if not created and department is not None and minister.department_id is None:
+        minister.department = department
+        minister.save(update_fields=["department"])
+    return minister
+
+
+# --- questions and answers ---------------------------------------------------
+
+
+def question_save(*, question, user=None, expected_version=None):
+    """Save a question: recompute its due date, bump its version, refuse stale edits."""
+    with transaction.atomic():
+        if question.pk:
+            current = _check_version(Question, question.pk, expected_version)
+            question.version = current.version + 1
+        elif question.logged_by_id is None and user is not None and user.is_authenticated:
+            question.logged_by = user
+        question.due_date = due_date_for(
+            house=question.house,
+            date_tabled=question.date_tabled,
+            is_named_day=question.is_named_day,
+            date_for_answer=question.date_for_answer,
+        )
+        question.full_clean(exclude=["grouped_questions"])
+        question.save()
+    return question
+
+
+def answer_record(*, question, date_answered, text="", minister=None, is_holding=False,
+                  date_holding_answer=None, answer=None, expected_version=None):  # fmt: skip
+    """Record or edit the answer to ``question``. ``text`` is sanitised HTML."""
+    with transaction.atomic():
+        if answer is None:
+            answer = question.get_answer() or Answer(question=question)
+        if answer.pk:
+            current = _check_version(Answer, answer.pk, expected_version)
+            answer.version = current.version + 1
+        answer.question = question
+        answer.minister = minister
+        answer.date_answered = date_answered
+        answer.text = text
+        if answer.is_holding and not is_holding and not date_holding_answer:
+            # A holding answer becoming substantive keeps the date it was held.
+            date_holding_answer = answer.date_holding_answer or answer.date_answered
+        answer.is_holding = is_holding
+        answer.date_holding_answer = date_holding_answer
+        answer.question_date_tabled = question.date_tabled
+        answer.full_clean(exclude=["question"])
+        answer.save()
+    return answer
+
+
+def note_add(*, question, author, text):
+    return InternalNote.objects.create(question=question, author=author, text=text.strip())
+
+
+# --- follow-up actions -------------------------------------------------------
+
+
+def action_save(*, action, expected_version=None, today=None):
+    """Create or edit a follow-up action; done sets the completion date."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if action.pk:
+            current = _check_version(FollowUpAction, action.pk, expected_version)
+            action.version = current.version + 1
+        if action.status == ActionStatus.DONE and action.completed_on is None:
+            action.completed_on = today
+        elif action.status != ActionStatus.DONE:
+            action.completed_on = None
+        action.full_clean()
+        action.save()
+    return action
+
+
+def action_set_status(*, action, status, outcome=None, expected_version=None, today=None):
+    action.status = ActionStatus(status)
+    if outcome is not None:
+        action.outcome = outcome.strip()
+    return action_save(action=action, expected_version=expected_version, today=today)
+
+
+def action_complete(*, action, outcome=None, today=None):
+    return action_set_status(action=action, status=ActionStatus.DONE, outcome=outcome, today=today)
+
+
+# --- page-text imports -------------------------------------------------------
+
+
+def _find_question_for_record(record):
+    """The question a pasted record is, if we already hold it.
+
+    A UIN with its House and tabling date identifies a question; without a UIN
+    (most pasted pages) the question's own words in its House do.
+    """
+    candidates = Question.objects.filter(house=record.house)
+    if record.uin and record.date_tabled:
+        found = candidates.filter(uin=record.uin, date_tabled=record.date_tabled).first()
+        if found:
+            return found
+    return candidates.filter(text=record.question_text).order_by("id").first()
+
+
+def import_page_record(record, *, user=None, source_url=""):
+    """Create or update one question (and its answer) from a parsed page record.
+
+    Returns ``(question, outcome)`` with outcome "created", "updated" or
+    "unchanged".
+    """
+    house = House(record.house)
+    department = department_for(name=record.department) if record.department else None
+    asking_member = None
+    if record.asking_member:
+        asking_member = member_for(
+            name=record.asking_member,
+            house=house,
+            party=record.asking_member_party or "",
+            constituency=record.constituency or "",
+        )
+    question = _find_question_for_record(record)
+    outcome = "unchanged"
+    values = {
+        "house": house.value,
+        "heading": record.heading,
+        "text": record.question_text,
+        "department": department,
+    }
+    # What a page does not say leaves what we know alone.
+    if record.date_tabled:
+        values["date_tabled"] = record.date_tabled
+    if record.uin:
+        values["uin"] = record.uin
+    if asking_member:
+        values["asking_member"] = asking_member
+    if source_url:
+        values["source_url"] = source_url
+    if question is None:
+        question = Question(**values)
+        question_save(question=question, user=user)
+        outcome = "created"
+    elif _assign(question, values):
+        question_save(question=question, user=user)
+        outcome = "updated"
+
+    if record.answer_text and record.date_answered:
+        minister = None
+        if record.answered_by:
+            minister_member = member_for(name=record.answered_by, house=house)
+            minister = minister_for(
+                member=minister_member, title=record.minister_role or "", department=department
+            )
+        answer = question.get_answer()
+        text = paragraphs_to_html(record.answer_text)
+        # A "Holding answer received on …" line means the answer shown is the
+        # substantive one that followed a holding answer.
+        is_holding = False
+        wanted = {
+            "minister": minister,
+            "date_answered": record.date_answered,
+            "text": text,
+            "is_holding": is_holding,
+        }
+        if answer is None or any(getattr(answer, k) != v for k, v in wanted.items()):
+            holding_date = record.date_holding_answer
+            answer_record(
+                question=question,
+                minister=minister,
+                date_answered=record.date_answered,
+                text=text,
+                is_holding=is_holding,
+                date_holding_answer=holding_date,
+            )
+            if outcome == "unchanged":
+                outcome = "updated"
+    return question, outcome
+
+
+def import_page_records(records, *, user=None, source_url=""):
+    """Import every record, all or nothing."""
+    summary = ImportSummary()
+    with transaction.atomic():
+        for record in records:
+            question, outcome = import_page_record(record, user=user, source_url=source_url)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            summary.questions.append(question)
+    return summary

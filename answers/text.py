@@ -1,0 +1,51 @@
+"""Answer text as stored: sanitised HTML.
+
+Parliament's answers arrive as HTML (tables, lists, links); page-text imports
+and staff forms give plain paragraphs. Both are stored as HTML that has been
+through nh3, so a template may mark it safe.
+"""
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "table", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "caption", "h2", "h3", "h4", "blockquote", "sup",
+    "sub", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+}
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(p|li|tr|h[2-4]|blockquote|table)>|<br\s*/?>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def sanitise_html(value):
+    return nh3.clean(value or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES).strip()
+
+
+def paragraphs_to_html(text):
+    """Plain text (paragraphs separated by a blank line) as escaped ``<p>`` HTML."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in _BLANK_LINES.split(text.replace("\r\n", "\n")) if p.strip()]
+    return "".join(
+        "<p>" + html.escape(part, quote=False).replace("\n", "<br>") + "</p>" for part in parts
+    )
+
+
+def html_to_text(value):
+    """The readable text of stored HTML: paragraphs separated by a blank line."""
+    if not value:
+        return ""
+    marked = _BLOCK_END.sub("\n\n", value)
+    plain = html.unescape(_TAG.sub("", marked))
+    parts = [_SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(plain)]
+    return "\n\n".join(p for p in parts if p)

@@ -1,0 +1,91 @@
+"""Public pages: anonymous and read-only."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .filters import QuestionFilter
+from .models import Question
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of ``queryset`` and a message when the page asked for is not there.
+
+    A page number that is not a number, or past the end, shows the nearest
+    real page with an explanation instead of a 404 or a 500.
+    """
+    paginator = Paginator(queryset, per_page)
+    raw = request.GET.get("page", "1")
+    error = ""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 1
+        error = f"“{raw}” is not a page number, so the first page is shown."
+    else:
+        if number < 1:
+            number = 1
+            error = "Page numbers start at 1, so the first page is shown."
+        elif number > paginator.num_pages:
+            error = (
+                f"There is no page {number}: there "
+                f"{'is' if paginator.num_pages == 1 else 'are'} {paginator.num_pages} "
+                f"page{'' if paginator.num_pages == 1 else 's'}, so the last is shown."
+            )
+            number = paginator.num_pages
+    page = paginator.page(number)
+    return page, error
+
+
+def page_links(page, window=2):
+    """GOV.UK pagination items: numbers near the current page, ellipses between."""
+    last = page.paginator.num_pages
+    current = page.number
+    wanted = {1, last, *range(current - window, current + window + 1)}
+    items = []
+    previous = 0
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if number - previous > 1:
+            items.append(None)
+        items.append(number)
+        previous = number
+    return items
+
+
+def home(request):
+    latest = Question.objects.for_list()[:10]
+    return render(request, "answers/home.html", {"latest": latest, "today": timezone.localdate()})
+
+
+def question_list(request):
+    filterset = QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
+    page, page_error = paginate(request, filterset.qs)
+    return render(
+        request,
+        "answers/question_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_links": page_links(page),
+            "page_errors": [page_error] if page_error else [],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def question_detail(request, pk):
+    question = get_object_or_404(Question.objects.for_detail(), pk=pk)
+    actions = question.follow_up_actions.public().order_by("due_date", "id")
+    return render(
+        request,
+        "answers/question_detail.html",
+        {
+            "question": question,
+            "answer": question.get_answer(),
+            "actions": actions,
+            "today": timezone.localdate(),
+        },
+    )
