@@ -18,6 +18,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+DATE_ERRORS = {"invalid": "Enter a real date, for example 2025-02-12."}
+
+
 class QuestionFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -26,7 +29,9 @@ class QuestionFilterForm(forms.Form):
             ("answered_from", "answered_to", "answered"),
         ):
             if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
-                self.add_error(end, f"The {label} to date must be the same as or after the {label} from date.")
+                self.add_error(
+                    end, f"The {label} to date must be the same as or after the {label} from date."
+                )
         return cleaned
 
 
@@ -40,7 +45,11 @@ class QuestionFilter(django_filters.FilterSet):
         ),
         "newest_answered": (
             "Newest answered",
-            [F("answer__date_answered").desc(nulls_last=True), F("date_tabled").desc(nulls_last=True), "-id"],
+            [
+                F("answer__date_answered").desc(nulls_last=True),
+                F("date_tabled").desc(nulls_last=True),
+                "-id",
+            ],
         ),
     }
 
@@ -49,24 +58,49 @@ class QuestionFilter(django_filters.FilterSet):
         method="filter_words",
         help_text="Words in the heading, the question or the answer.",
     )
-    house = django_filters.ChoiceFilter(choices=House.choices, empty_label="Both Houses")
+    house = django_filters.ChoiceFilter(
+        choices=House.choices,
+        empty_label="Both Houses",
+        error_messages={"invalid_choice": "Choose the House of Commons or the House of Lords."},
+    )
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="All departments"
+        queryset=Department.objects.all(),
+        empty_label="All departments",
+        error_messages={"invalid_choice": "Choose a department from the list."},
     )
     status = django_filters.ChoiceFilter(
-        choices=QuestionStatus.choices, method="filter_status", empty_label="Any status"
+        choices=QuestionStatus.choices,
+        method="filter_status",
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Choose a status from the list."},
     )
     tabled_from = django_filters.DateFilter(
-        field_name="date_tabled", lookup_expr="gte", label="Tabled from", widget=DateInput
+        field_name="date_tabled",
+        lookup_expr="gte",
+        label="Tabled from",
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
     )
     tabled_to = django_filters.DateFilter(
-        field_name="date_tabled", lookup_expr="lte", label="Tabled to", widget=DateInput
+        field_name="date_tabled",
+        lookup_expr="lte",
+        label="Tabled to",
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
     )
     answered_from = django_filters.DateFilter(
-        field_name="answer__date_answered", lookup_expr="gte", label="Answered from", widget=DateInput
+        field_name="answer__date_answered",
+        lookup_expr="gte",
+        label="Answered from",
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
     )
     answered_to = django_filters.DateFilter(
-        field_name="answer__date_answered", lookup_expr="lte", label="Answered to", widget=DateInput
+        field_name="answer__date_answered",
+        lookup_expr="lte",
+        label="Answered to",
+        widget=DateInput,
+        error_messages=DATE_ERRORS,
     )
     member = django_filters.ModelChoiceFilter(
         field_name="asking_member",
@@ -75,12 +109,14 @@ class QuestionFilter(django_filters.FilterSet):
         # answered too would be long and useless here.
         queryset=Member.objects.filter(questions_asked__isnull=False).distinct().order_by("name"),
         empty_label="Any member",
+        error_messages={"invalid_choice": "Choose a member from the list."},
     )
     minister = django_filters.ModelChoiceFilter(
         field_name="answer__minister__member",
         label="Answered by",
         queryset=Member.objects.filter(posts__answers__isnull=False).distinct().order_by("name"),
         empty_label="Any minister",
+        error_messages={"invalid_choice": "Choose a minister from the list."},
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
@@ -88,6 +124,7 @@ class QuestionFilter(django_filters.FilterSet):
         method="filter_sort",
         empty_label=None,
         null_label=None,
+        error_messages={"invalid_choice": "Choose newest tabled or newest answered."},
     )
 
     class Meta:
@@ -98,7 +135,9 @@ class QuestionFilter(django_filters.FilterSet):
     def filter_words(self, queryset, name, value):
         for word in value.split()[:12]:
             queryset = queryset.filter(
-                Q(heading__icontains=word) | Q(text__icontains=word) | Q(answer__text__icontains=word)
+                Q(heading__icontains=word)
+                | Q(text__icontains=word)
+                | Q(answer__text__icontains=word)
             )
         return queryset
 

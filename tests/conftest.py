@@ -52,8 +52,9 @@ def staff_user(db):
         user.groups.add(group)
     else:
         user.user_permissions.add(
-            *Permission.objects.filter(content_type__app_label="answers")
-            .exclude(codename__startswith="delete_")
+            *Permission.objects.filter(content_type__app_label="answers").exclude(
+                codename__startswith="delete_"
+            )
         )
     return user
 
@@ -145,5 +146,3 @@ def make_action(db):
         return services.action_save(action=action)
 
     return make
-
-

@@ -1,0 +1,84 @@
+"""The public question page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_detail_shows_question_answer_and_people(anonymous, make_question):
+    question = make_question(
+        heading="Dental Services",
+        text="To ask the Secretary of State about dentists.",
+        asked_by="Jane Smith",
+        uin="12345",
+        date_tabled=datetime.date(2025, 2, 12),
+        date_answered=datetime.date(2025, 2, 25),
+        answered_by="Karin Smyth",
+        answer_text="We are recruiting dentists.",
+    )
+    response = anonymous.get(question.get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    for expected in [
+        "Dental Services",
+        "To ask the Secretary of State about dentists.",
+        "Jane Smith",
+        "House of Commons",
+        "UIN 12345",
+        "12 February 2025",
+        "25 February 2025",
+        "Department for Education",
+        "Karin Smyth",
+        "Minister of State",
+        "We are recruiting dentists.",
+    ]:
+        assert expected in content, expected
+
+
+def test_unanswered_question_says_so(anonymous, make_question):
+    question = make_question(heading="Pending")
+    content = anonymous.get(question.get_absolute_url()).content.decode()
+    assert "This question has not been answered yet." in content
+    assert "Awaiting answer" in content or "Overdue" in content
+
+
+def test_only_public_actions_are_listed(anonymous, make_question, make_action):
+    question = make_question(date_answered=datetime.date(2025, 3, 1))
+    make_action(question, title="Obtain the action plan", is_public=True, status="done")
+    make_action(question, title="Internal chase of the ICB", is_public=False)
+    content = anonymous.get(question.get_absolute_url()).content.decode()
+    assert "Obtain the action plan" in content
+    assert "Done" in content
+    assert "Internal chase of the ICB" not in content
+
+
+def test_missing_question_is_404(anonymous):
+    response = anonymous.get(reverse("question_detail", args=[987654]))
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+# Queries on the detail page, however many actions and grouped questions:
+#   1. the question with department, asking member, answer and minister
+#   2. its grouped questions (prefetch)
+#   3. its public follow-up actions
+@pytest.mark.parametrize("actions", [1, 60])
+def test_detail_query_count_is_fixed(
+    anonymous, make_question, make_action, django_assert_num_queries, actions
+):
+    question = make_question(
+        asked_by="A Member", date_answered=datetime.date(2025, 3, 1), answered_by="Min"
+    )
+    others = [make_question() for _ in range(3)]
+    question.grouped_questions.add(*others)
+    for n in range(actions):
+        make_action(
+            question, title=f"Action {n}", is_public=n % 2 == 0, due_date=datetime.date(2025, 4, 1)
+        )
+    with django_assert_num_queries(3):
+        response = anonymous.get(question.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["actions"]) == (actions + 1) // 2

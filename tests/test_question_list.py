@@ -1,0 +1,228 @@
+"""The public list: one FilterSet, 25 a page, errors shown, never a 500."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from answers.models import Department
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("question_list")
+
+
+def headings(response):
+    return [q.heading for q in response.context["page"].object_list]
+
+
+def test_anonymous_sees_questions_with_links_to_details(anonymous, make_question):
+    question = make_question(heading="Infant Mortality")
+    response = anonymous.get(LIST)
+    assert response.status_code == 200
+    assert headings(response) == ["Infant Mortality"]
+    assert f'href="{question.get_absolute_url()}"'.encode() in response.content
+
+
+def test_search_matches_heading_question_and_answer_words(anonymous, make_question):
+    make_question(heading="Infant Mortality")
+    make_question(heading="Roads", text="To ask about potholes in Kent.")
+    make_question(
+        heading="Schools", date_answered=datetime.date(2025, 3, 1), answer_text="Breakfast clubs."
+    )
+    assert headings(anonymous.get(LIST, {"q": "infant"})) == ["Infant Mortality"]
+    assert headings(anonymous.get(LIST, {"q": "POTHOLES kent"})) == ["Roads"]
+    assert headings(anonymous.get(LIST, {"q": "breakfast"})) == ["Schools"]
+    assert headings(anonymous.get(LIST, {"q": "infant potholes"})) == []
+
+
+def test_house_filter(anonymous, make_question):
+    make_question(heading="Commons one", house="Commons")
+    make_question(heading="Lords one", house="Lords")
+    assert headings(anonymous.get(LIST, {"house": "Lords"})) == ["Lords one"]
+    assert headings(anonymous.get(LIST, {"house": "Commons"})) == ["Commons one"]
+
+
+def test_department_filter(anonymous, make_question):
+    make_question(heading="Health", department="Department of Health and Social Care")
+    make_question(heading="Education", department="Department for Education")
+    health = Department.objects.get(name="Department of Health and Social Care")
+    assert headings(anonymous.get(LIST, {"department": health.pk})) == ["Health"]
+
+
+def test_status_filter(anonymous, make_question):
+    make_question(heading="Waiting")
+    make_question(heading="Done", date_answered=datetime.date(2025, 3, 1))
+    make_question(heading="Held", date_answered=datetime.date(2025, 3, 1), is_holding=True)
+    make_question(heading="Gone", is_withdrawn=True)
+    assert headings(anonymous.get(LIST, {"status": "awaiting"})) == ["Waiting"]
+    assert headings(anonymous.get(LIST, {"status": "answered"})) == ["Done"]
+    assert headings(anonymous.get(LIST, {"status": "holding"})) == ["Held"]
+    assert headings(anonymous.get(LIST, {"status": "withdrawn"})) == ["Gone"]
+
+
+def test_tabled_and_answered_date_ranges(anonymous, make_question):
+    make_question(heading="January", date_tabled=datetime.date(2025, 1, 10))
+    make_question(
+        heading="February",
+        date_tabled=datetime.date(2025, 2, 10),
+        date_answered=datetime.date(2025, 2, 20),
+    )
+    make_question(
+        heading="March",
+        date_tabled=datetime.date(2025, 3, 10),
+        date_answered=datetime.date(2025, 4, 2),
+    )
+    window = {"tabled_from": "2025-02-01", "tabled_to": "2025-03-31"}
+    assert headings(anonymous.get(LIST, window)) == ["March", "February"]
+    assert headings(anonymous.get(LIST, {"tabled_to": "2025-01-31"})) == ["January"]
+    answered = {"answered_from": "2025-04-01", "answered_to": "2025-04-30"}
+    assert headings(anonymous.get(LIST, answered)) == ["March"]
+
+
+def test_asking_member_and_answering_minister_filters(anonymous, make_question):
+    asked = make_question(heading="Asked by Smith", asked_by="Jane Smith")
+    make_question(heading="Asked by Jones", asked_by="Tom Jones")
+    make_question(
+        heading="Answered by Smyth",
+        date_answered=datetime.date(2025, 3, 1),
+        answered_by="Karin Smyth",
+    )
+    assert headings(anonymous.get(LIST, {"member": asked.asking_member_id})) == ["Asked by Smith"]
+    response = anonymous.get(LIST)
+    minister = next(
+        m for m in response.context["form"].fields["minister"].queryset if m.name == "Karin Smyth"
+    )
+    assert headings(anonymous.get(LIST, {"minister": minister.pk})) == ["Answered by Smyth"]
+
+
+def test_sort_newest_answered_puts_unanswered_last(anonymous, make_question):
+    make_question(heading="Unanswered", date_tabled=datetime.date(2025, 3, 1))
+    make_question(
+        heading="Answered early",
+        date_tabled=datetime.date(2025, 1, 1),
+        date_answered=datetime.date(2025, 1, 20),
+    )
+    make_question(
+        heading="Answered late",
+        date_tabled=datetime.date(2025, 1, 2),
+        date_answered=datetime.date(2025, 2, 20),
+    )
+    assert headings(anonymous.get(LIST, {"sort": "newest_answered"})) == [
+        "Answered late",
+        "Answered early",
+        "Unanswered",
+    ]
+    assert headings(anonymous.get(LIST, {"sort": "newest_tabled"})) == [
+        "Unanswered",
+        "Answered late",
+        "Answered early",
+    ]
+
+
+def test_twenty_five_a_page_with_govuk_pagination(anonymous, make_question):
+    for day in range(1, 31):
+        make_question(heading=f"Day {day}", date_tabled=datetime.date(2025, 1, day))
+    first = anonymous.get(LIST)
+    assert len(headings(first)) == 25
+    assert b"govuk-pagination" in first.content
+    second = anonymous.get(LIST, {"page": 2})
+    assert headings(second) == [f"Day {day}" for day in range(5, 0, -1)]
+
+
+def test_pagination_keeps_the_filters(anonymous, make_question):
+    for day in range(1, 28):
+        make_question(
+            heading=f"Lords {day}", house="Lords", date_tabled=datetime.date(2025, 1, day)
+        )
+    response = anonymous.get(LIST, {"house": "Lords"})
+    assert b"house=Lords&amp;page=2" in response.content
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"tabled_from": "not-a-date"}, "Enter a real date"),
+        ({"answered_to": "2025-13-45"}, "Enter a real date"),
+        ({"page": "abc"}, "is not a page number"),
+        ({"page": "-3"}, "Page numbers start at 1"),
+        ({"page": "999"}, "There is no page 999"),
+        ({"department": "99999"}, "Choose a department from the list"),
+        ({"department": "health"}, "Choose a department from the list"),
+        ({"house": "Senate"}, "Choose the House of Commons or the House of Lords"),
+        ({"status": "lost"}, "Choose a status from the list"),
+        ({"member": "x"}, "Choose a member from the list"),
+        ({"sort": "oldest"}, "Choose newest tabled or newest answered"),
+        ({"tabled_from": "2025-02-01", "tabled_to": "2025-01-01"}, "must be the same as or after"),
+    ],
+)
+def test_garbage_parameters_give_the_page_with_a_clear_error(
+    anonymous, make_question, params, message
+):
+    make_question(heading="Still listed")
+    response = anonymous.get(LIST, params)
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert message.encode() in response.content
+    assert response.context["page"].paginator.count == 1
+
+
+def test_a_bad_parameter_does_not_drop_the_good_ones(anonymous, make_question):
+    make_question(heading="Lords one", house="Lords")
+    make_question(heading="Commons one", house="Commons")
+    response = anonymous.get(LIST, {"house": "Lords", "tabled_from": "nonsense"})
+    assert headings(response) == ["Lords one"]
+    # What was typed is kept in the form.
+    assert b'value="nonsense"' in response.content
+
+
+def test_empty_result_says_so(anonymous, make_question):
+    make_question(heading="Something")
+    response = anonymous.get(LIST, {"q": "zebra"})
+    assert b"No questions match these filters" in response.content
+
+
+# Queries on the list page, whatever the number of rows:
+#   1. departments for the department select
+#   2. members who asked something, for the "Asked by" select
+#   3. members who answered something, for the "Answered by" select
+#   4. COUNT(*) for the paginator
+#   5. the page of questions, with department, asking member, answer and
+#      minister joined in (Question.objects.for_list)
+LIST_QUERIES = 5
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_list_query_count_is_fixed(anonymous, make_question, django_assert_num_queries, rows):
+    for n in range(rows):
+        make_question(
+            heading=f"Q{n}",
+            asked_by=f"Member {n % 7}",
+            date_answered=datetime.date(2025, 3, 1) if n % 2 else None,
+            answered_by=f"Minister {n % 3}",
+            department=f"Department {n % 5}",
+        )
+    with django_assert_num_queries(LIST_QUERIES):
+        response = anonymous.get(LIST, {"sort": "newest_answered"})
+    assert len(headings(response)) == min(rows, 25)
+
+
+# The home page: 1. the ten latest questions, everything joined in.
+@pytest.mark.parametrize("rows", [1, 60])
+def test_home_query_count_is_fixed(anonymous, make_question, django_assert_num_queries, rows):
+    for n in range(rows):
+        make_question(heading=f"Q{n}", date_answered=datetime.date(2025, 3, 1), answered_by="Min")
+    with django_assert_num_queries(1):
+        response = anonymous.get(reverse("home"))
+    assert response.status_code == 200
+    assert len(response.context["latest"]) == min(rows, 10)
+
+
+def test_home_has_a_search_box_that_searches_the_list(anonymous, make_question):
+    make_question(heading="Infant Mortality")
+    response = anonymous.get(reverse("home"))
+    content = response.content.decode()
+    assert 'role="search"' in content
+    assert f'action="{LIST}"' in content
+    assert 'name="q"' in content
+    assert "Infant Mortality" in content
