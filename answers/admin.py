@@ -66,6 +66,8 @@ class FollowUpActionInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["owner"]
     fields = ["title", "organisation", "owner", "due_date", "status", "is_public", "completed_on"]
+    # Set by the status change (services.action_save), never typed.
+    readonly_fields = ["completed_on"]
 
 
 class InternalNoteInline(admin.TabularInline):

@@ -7,6 +7,7 @@ set of rules.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -314,6 +315,22 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"Answer to {self.question}"
+
+    def clean(self):
+        super().clean()
+        try:
+            tabled = self.question.date_tabled
+        except ObjectDoesNotExist:
+            tabled = None
+        if tabled and self.date_answered and self.date_answered < tabled:
+            raise ValidationError(
+                {
+                    "date_answered": (
+                        f"The answer date must be the same as or after the date the question "
+                        f"was tabled ({tabled:%-d %B %Y})."
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs):
         self.question_date_tabled = self.question.date_tabled

@@ -1,0 +1,127 @@
+"""The Django admin: login required; a question, its answer and actions in one go."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from answers.models import ActionStatus, Department, FollowUpAction, Question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["admin:index", "admin:answers_question_changelist", "admin:answers_followupaction_changelist"],
+)
+def test_admin_needs_login(anonymous, url):
+    response = anonymous.get(reverse(url))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_lists_load_for_every_model(admin_client_, make_question, make_action):
+    question = make_question(
+        asked_by="Jane Smith", date_answered=datetime.date(2025, 3, 1), answered_by="Min"
+    )
+    make_action(question)
+    for model in [
+        "department",
+        "member",
+        "minister",
+        "question",
+        "answer",
+        "followupaction",
+        "internalnote",
+    ]:
+        response = admin_client_.get(reverse(f"admin:answers_{model}_changelist"))
+        assert response.status_code == 200, model
+        response = admin_client_.get(reverse(f"admin:answers_{model}_add"))
+        assert response.status_code == 200, model
+
+
+def inline_management(prefix, total=1):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
+    department = Department.objects.create(name="Department of Health and Social Care", slug="dhsc")
+    data = {
+        "house": "Commons",
+        "uin": "29000",
+        "date_tabled": "2025-02-12",
+        "heading": "Infant Mortality",
+        "text": "To ask the Secretary of State for Health and Social Care, what steps…",
+        "department": department.pk,
+        "source_url": "",
+        **inline_management("answer"),
+        "answer-0-date_answered": "2025-02-25",
+        "answer-0-text": "<p>The Office of Health Improvement and Disparities has looked in detail…</p>",
+        **inline_management("follow_up_actions", 2),
+        "follow_up_actions-0-title": "Obtain the OHID London action plan",
+        "follow_up_actions-0-organisation": "OHID London",
+        "follow_up_actions-0-due_date": "2025-03-14",
+        "follow_up_actions-0-status": "done",
+        "follow_up_actions-0-is_public": "on",
+        "follow_up_actions-1-title": "Ask Havering for local progress",
+        "follow_up_actions-1-organisation": "London Borough of Havering",
+        "follow_up_actions-1-due_date": "2025-04-30",
+        "follow_up_actions-1-status": "open",
+        **inline_management("notes", 0),
+    }
+    response = admin_client_.post(reverse("admin:answers_question_add"), data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
+    question = Question.objects.get(uin="29000")
+    assert question.heading == "Infant Mortality"
+    # The due date is computed, never typed: five working days after tabling.
+    assert question.due_date == datetime.date(2025, 2, 19)
+    assert question.logged_by.username == "ada.admin"
+    assert question.answer.date_answered == datetime.date(2025, 2, 25)
+    actions = {a.title: a for a in question.follow_up_actions.all()}
+    assert set(actions) == {"Obtain the OHID London action plan", "Ask Havering for local progress"}
+    done = actions["Obtain the OHID London action plan"]
+    assert done.status == ActionStatus.DONE
+    assert done.completed_on is not None
+    # And the public page shows it.
+    page = admin_client_.get(question.get_absolute_url()).content.decode()
+    assert "Obtain the OHID London action plan" in page
+    assert "Ask Havering for local progress" not in page
+
+
+def test_admin_refuses_an_answer_dated_before_tabling(admin_client_):
+    department = Department.objects.create(name="Home Office", slug="home-office")
+    data = {
+        "house": "Commons",
+        "date_tabled": "2025-02-12",
+        "heading": "Policing",
+        "text": "To ask…",
+        "department": department.pk,
+        **inline_management("answer"),
+        "answer-0-date_answered": "2025-02-01",
+        "answer-0-text": "<p>Too early.</p>",
+        **inline_management("follow_up_actions", 0),
+        **inline_management("notes", 0),
+    }
+    response = admin_client_.post(reverse("admin:answers_question_add"), data)
+    assert response.status_code == 200
+    assert not Question.objects.exists()
+
+
+def test_admin_bulk_mark_done(admin_client_, make_question, make_action):
+    question = make_question()
+    first = make_action(question, title="One")
+    second = make_action(question, title="Two", status="in_progress")
+    response = admin_client_.post(
+        reverse("admin:answers_followupaction_changelist"),
+        {"action": "mark_done", "_selected_action": [first.pk, second.pk]},
+    )
+    assert response.status_code == 302
+    assert set(FollowUpAction.objects.values_list("status", flat=True)) == {"done"}
+    assert all(a.completed_on for a in FollowUpAction.objects.all())
