@@ -5,6 +5,7 @@ completion dates follow the same rules as the staff pages and importers.
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -87,6 +88,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["due_date", "logged_by", "created_at", "updated_at"]
     date_hierarchy = "date_tabled"
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         services.question_save(question=obj, user=request.user)

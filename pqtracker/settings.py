@@ -100,7 +100,6 @@ TEMPLATES = [
 # Form fields render through templates/django/forms/, GOV.UK style, so that
 # django-filter forms and our own forms look the same.
 FORM_RENDERER = "answers.forms.GovukFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 WSGI_APPLICATION = "pqtracker.wsgi.application"
 
