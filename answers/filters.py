@@ -12,13 +12,16 @@ from .models import Department, House, Member, Minister, Question, QuestionStatu
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A plain text box, so that what was typed is shown back when it is wrong."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(
+            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
 
 
-DATE_ERRORS = {"invalid": "Enter a real date, for example 2025-02-12."}
+DATE_ERRORS = {"invalid": "Enter a real date, for example 12/02/2025."}
 
 
 class QuestionFilterForm(forms.Form):
@@ -69,6 +72,7 @@ class QuestionFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose a department from the list."},
     )
     status = django_filters.ChoiceFilter(
+        label="Status",
         choices=QuestionStatus.choices,
         method="filter_status",
         empty_label="Any status",

@@ -311,6 +311,8 @@ class Answer(models.Model):
         indexes = [
             # "Newest answered" ordering and the answered-from/to filter.
             models.Index(fields=["-date_answered"], name="answer_newest"),
+            # The status filter ("holding answer").
+            models.Index(fields=["is_holding"], name="answer_holding"),
         ]
 
     def __str__(self):
