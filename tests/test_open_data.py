@@ -1,0 +1,109 @@
+"""CSV, JSON and the feed: the same filters as the list, public fields only."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def questions(make_question):
+    return [
+        make_question(
+            heading="Infant Mortality",
+            house="Commons",
+            asked_by="Andrew Rosindell",
+            date_tabled=datetime.date(2025, 2, 12),
+            date_answered=datetime.date(2025, 2, 25),
+            answered_by="Karin Smyth",
+            answer_text="The OHID has looked in detail.",
+        ),
+        make_question(heading="Lords Roads", house="Lords", date_tabled=datetime.date(2025, 3, 3)),
+    ]
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_csv_export_follows_the_filters_with_iso_dates(anonymous, questions):
+    response = anonymous.get(reverse("questions_csv"), {"house": "Commons"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = csv_rows(response)
+    assert [r["heading"] for r in rows] == ["Infant Mortality"]
+    row = rows[0]
+    assert row["date_tabled"] == "2025-02-12"
+    assert row["date_answered"] == "2025-02-25"
+    assert row["answered_by"] == "Karin Smyth"
+    assert row["answer_text"] == "The OHID has looked in detail."
+    assert row["status"] == "answered"
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(anonymous, make_question):
+    make_question(heading='=HYPERLINK("http://example.org")')
+    rows = csv_rows(anonymous.get(reverse("questions_csv")))
+    assert rows[0]["heading"].startswith("'=")
+
+
+def test_json_pages_with_links(anonymous, make_question):
+    for day in range(1, 28):
+        make_question(heading=f"Day {day}", date_tabled=datetime.date(2025, 1, day))
+    data = anonymous.get(reverse("questions_json")).json()
+    assert data["count"] == 27
+    assert data["pages"] == 2
+    assert len(data["results"]) == 25
+    assert data["results"][0]["heading"] == "Day 27"
+    assert data["next"].endswith("page=2")
+    second = anonymous.get(data["next"]).json()
+    assert [r["heading"] for r in second["results"]] == ["Day 2", "Day 1"]
+    assert second["previous"]
+
+
+def test_json_bad_parameters_are_a_400_with_messages(anonymous, questions):
+    response = anonymous.get(reverse("questions_json"), {"tabled_from": "soon"})
+    assert response.status_code == 400
+    assert "Enter a real date" in response.json()["errors"]["tabled_from"][0]
+    response = anonymous.get(reverse("questions_json"), {"page": "x"})
+    assert response.status_code == 400
+
+
+def test_feed_lists_filtered_questions(anonymous, questions):
+    response = anonymous.get(reverse("questions_feed"), {"q": "infant"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<title>Infant Mortality</title>" in body
+    assert "Lords Roads" not in body
+    assert "Answered by Karin Smyth on 25 February 2025" in body
+
+
+def test_list_page_links_to_open_data_with_its_filters(anonymous, questions):
+    body = anonymous.get(reverse("question_list"), {"house": "Lords"}).content.decode()
+    assert f"{reverse('questions_csv')}?house=Lords" in body
+    assert f"{reverse('questions_feed')}?house=Lords" in body
+
+
+# CSV: 1. the questions, streamed in chunks (one query for a small export).
+# JSON: 1. COUNT(*), 2. the page of questions.  Feed: 1. the 50 newest.
+@pytest.mark.parametrize("rows", [1, 60])
+def test_open_data_query_counts_are_fixed(
+    anonymous, make_question, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        make_question(
+            heading=f"Q{n}",
+            asked_by=f"M{n % 4}",
+            date_answered=datetime.date(2025, 3, 1),
+            answered_by="Min",
+        )
+    with django_assert_num_queries(1):
+        assert len(csv_rows(anonymous.get(reverse("questions_csv")))) == rows
+    with django_assert_num_queries(2):
+        assert anonymous.get(reverse("questions_json")).json()["count"] == rows
+    with django_assert_num_queries(1):
+        assert anonymous.get(reverse("questions_feed")).status_code == 200
