@@ -233,6 +233,9 @@ _POPUP_TEXT = re.compile(
     r"named\s+day|relevant\s+interest|interest\s+has\s+been\s+declared", re.IGNORECASE
 )
 _POPUP_MAX_LINES = 6
+# Portrait, name and a role of up to a few lines: how far to look for the
+# "This question was answered on" line under a bare "Answered by".
+_ANSWERER_MAX_LINES = 6
 
 # Lines that carry a record's structure: a pop-up never runs over them.
 _STRUCTURAL = re.compile(
@@ -660,7 +663,7 @@ def _parse_stacked_answerer(lines: _Lines, begin: int, end: int, answer: _Answer
     window: list[int] = []
     date_index = None
     i = begin
-    while i < end and len(window) < _POPUP_MAX_LINES:
+    while i < end and len(window) < _ANSWERER_MAX_LINES:
         line = lines[i]
         if line:
             if _ANSWERED_ON.fullmatch(line):
