@@ -1,0 +1,226 @@
+"""Fetch written questions tabled in a date range from the live Parliament API.
+
+This is how the tracker keeps up with Parliament without anyone saving files:
+run it daily (cron) for the last few weeks and new questions, answers,
+holding answers turning substantive and corrections all arrive.
+
+It pages the list endpoint, asks the detail endpoint for each question whose
+text the list cut short (only those not already held whole), and imports
+through the same code as ``import_written_questions``.
+
+All or nothing: every page and every detail is fetched and checked first, and
+only then is everything written, in one transaction. A page that is still
+failing after the retries, or whose body is malformed, stops the run with a
+message naming it, and nothing at all is written; running it again fetches the
+range afresh. Running it twice over the same range changes nothing the second
+time.
+"""
+
+import datetime
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from answers.importers.api_items import ApiDataError, parse_document
+from answers.importers.api_writer import import_questions, needs_completion
+from answers.importers.parliament_api import (
+    DEFAULT_BACKOFF,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TRIES,
+    PAGE_SIZE,
+    ApiRequestError,
+    ParliamentApi,
+)
+from answers.importers.progress import ProgressBar
+from answers.models import House
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"{value!r} is not a date: give dates as YYYY-MM-DD, e.g. 2024-09-02."
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch the written questions tabled between two dates from the Parliament Written "
+        "Questions API and create or update them. Nothing is written unless the whole range "
+        "was fetched and checked."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--tabled-from", required=True, metavar="DATE", help="First tabling date, YYYY-MM-DD."
+        )
+        parser.add_argument(
+            "--tabled-to",
+            required=True,
+            metavar="DATE",
+            help="Last tabling date (inclusive), YYYY-MM-DD.",
+        )
+        parser.add_argument("--house", choices=House.values, help="Only this House.")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="API base URL (default: settings.PARLIAMENT_API_BASE_URL, "
+            "from the PARLIAMENT_API_BASE_URL environment variable).",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT,
+            help=f"Seconds to wait for each response (default {DEFAULT_TIMEOUT:g}).",
+        )
+        parser.add_argument(
+            "--tries",
+            type=int,
+            default=DEFAULT_TRIES,
+            help=f"Attempts per request before giving up (default {DEFAULT_TRIES}).",
+        )
+        parser.add_argument(
+            "--backoff",
+            type=float,
+            default=DEFAULT_BACKOFF,
+            help="Seconds before the first retry, doubling each time "
+            f"(default {DEFAULT_BACKOFF:g}).",
+        )
+        parser.add_argument(
+            "--page-size",
+            type=int,
+            default=PAGE_SIZE,
+            help=f"Questions asked for per list page (default {PAGE_SIZE}).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=4,
+            help="Questions fetched at once from the detail endpoint (default 4).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Fetch and check, but write nothing."
+        )
+
+    def handle(self, *args, **options):
+        tabled_from = _date(options["tabled_from"])
+        tabled_to = _date(options["tabled_to"])
+        if tabled_from > tabled_to:
+            raise CommandError(f"--tabled-from ({tabled_from}) is after --tabled-to ({tabled_to}).")
+        if options["tries"] < 1:
+            raise CommandError("--tries must be at least 1.")
+        if options["workers"] < 1 or options["page_size"] < 1:
+            raise CommandError("--workers and --page-size must be at least 1.")
+        if options["timeout"] <= 0 or options["backoff"] < 0:
+            raise CommandError("--timeout must be positive and --backoff not negative.")
+        base_url = options["base_url"] or settings.PARLIAMENT_API_BASE_URL
+        if not base_url.startswith(("http://", "https://")):
+            raise CommandError(f"--base-url {base_url!r} is not an http(s) URL.")
+        house = options["house"]
+
+        api = ParliamentApi(
+            base_url,
+            timeout=options["timeout"],
+            tries=options["tries"],
+            backoff=options["backoff"],
+            on_retry=self._report_retry if options["verbosity"] > 0 else None,
+        )
+        try:
+            with api:
+                items, completed = self._fetch(
+                    api,
+                    tabled_from,
+                    tabled_to,
+                    house,
+                    take=options["page_size"],
+                    workers=options["workers"],
+                )
+        except ApiRequestError as error:
+            raise CommandError(f"{error}. Nothing was imported.") from None
+
+        where = f"tabled {tabled_from} to {tabled_to}" + (f" in the {house}" if house else "")
+        if options["dry_run"]:
+            self.stdout.write(
+                f"Dry run: fetched {len(items)} questions {where} ({completed} completed from "
+                "the detail endpoint); nothing written."
+            )
+            return
+        bar = ProgressBar(self.stdout, label="Importing", total=len(items))
+        summary = import_questions(list(items.values()), progress=bar.update)
+        bar.finish()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Fetched {len(items)} questions {where} ({completed} completed from the detail "
+                f"endpoint): {summary}."
+            )
+        )
+
+    def _report_retry(self, url, attempt, problem, delay):
+        self.stderr.write(f"GET {url}: {problem}; retrying in {delay:.1f} s (try {attempt + 1}).")
+
+    def _fetch(self, api, tabled_from, tabled_to, house, *, take, workers):
+        """Every question of the range, checked and completed: ``({id: ApiQuestion}, completed)``."""
+        items = {}
+        bar = ProgressBar(self.stdout, label="Fetching")
+        pages = api.list_pages(tabled_from=tabled_from, tabled_to=tabled_to, house=house, take=take)
+        for page in pages:
+            try:
+                questions = parse_document(
+                    {"results": page.results}, source=f"page at skip={page.skip} ({page.url})"
+                )
+            except ApiDataError as error:
+                raise ApiRequestError(f"Malformed page: {error}", url=page.url) from None
+            # The same question on two pages (the list moved while we paged) counts once.
+            for question in questions:
+                items[question.parliament_id] = question
+            bar.update(len(items), page.total)
+        bar.finish()
+
+        wanted = sorted(needs_completion(items.values()))
+        bar = ProgressBar(self.stdout, label="Completing texts", total=len(wanted))
+        done = 0
+
+        def detail(parliament_id):
+            try:
+                data, url = api.question(parliament_id)
+            except ApiRequestError as error:
+                if error.status == 404:
+                    return parliament_id, None, str(error)
+                raise
+            try:
+                (question,) = parse_document(data, source=url, complete=True)
+            except ApiDataError as error:
+                raise ApiRequestError(f"Malformed question: {error}", url=url) from None
+            except ValueError:
+                raise ApiRequestError(
+                    f"GET {url} returned more than one question", url=url
+                ) from None
+            if question.parliament_id != parliament_id:
+                raise ApiRequestError(
+                    f"GET {url} returned question {question.parliament_id}, not {parliament_id}",
+                    url=url,
+                )
+            return parliament_id, question, ""
+
+        completed = 0
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            for parliament_id, question, problem in pool.map(detail, wanted):
+                done += 1
+                bar.update(done)
+                if question is None:
+                    # Gone from the detail endpoint since the list was read:
+                    # keep the list's text, still marked as cut short.
+                    self.stderr.write(
+                        self.style.WARNING(f"{problem}; keeping the shortened text for now.")
+                    )
+                    continue
+                items[parliament_id] = question
+                completed += 1
+        finally:
+            # On a failure, do not go on fetching what will not be imported.
+            pool.shutdown(wait=True, cancel_futures=True)
+        bar.finish()
+        return items, completed
