@@ -4,14 +4,18 @@ Saves go through ``answers.services`` so that due dates, versions and
 completion dates follow the same rules as the staff pages and importers.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .groups import ADMINS
 from .models import (
-    ActionStatus,
     Answer,
     Department,
     FollowUpAction,
@@ -20,6 +24,30 @@ from .models import (
     Minister,
     Question,
 )
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the admin page was loaded at, so a later save is refused.
+
+    Two people editing one record in the admin (or one in the admin and one
+    on the staff pages) must not overwrite each other silently.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = type(self.instance).objects.get(pk=self.instance.pk)
+            if current.version != loaded:
+                raise ValidationError(str(services.StaleEditError(current)))
+        return cleaned
 
 
 @admin.register(Department)
@@ -80,7 +108,15 @@ class InternalNoteInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
-    list_display = ["heading", "house", "uin", "date_tabled", "due_date", "department", "asking_member"]
+    list_display = [
+        "heading",
+        "house",
+        "uin",
+        "date_tabled",
+        "due_date",
+        "department",
+        "asking_member",
+    ]
     list_filter = ["house", "is_withdrawn", "is_named_day", "department"]
     search_fields = ["heading", "text", "uin"]
     autocomplete_fields = ["asking_member", "department", "grouped_questions"]
@@ -89,9 +125,12 @@ class QuestionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date_tabled"
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = VersionedAdminForm
 
     def save_model(self, request, obj, form, change):
-        services.question_save(question=obj, user=request.user)
+        services.question_save(
+            question=obj, user=request.user, expected_version=form.cleaned_data["loaded_version"]
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is InternalNote:
@@ -108,6 +147,14 @@ class QuestionAdmin(SimpleHistoryAdmin):
             for action in formset.deleted_objects:
                 action.delete()
             return
+        if formset.model is Answer:
+            # Through the service, so the answer's version moves on and a
+            # staff member editing it meanwhile is told, not overwritten.
+            for answer in formset.save(commit=False):
+                services.answer_save(answer=answer)
+            for answer in formset.deleted_objects:
+                answer.delete()
+            return
         super().save_formset(request, form, formset, change)
 
 
@@ -119,6 +166,10 @@ class AnswerAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["question", "minister"]
     list_select_related = ["question", "minister__member"]
     date_hierarchy = "date_answered"
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        services.answer_save(answer=obj, expected_version=form.cleaned_data["loaded_version"])
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -147,11 +198,12 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["completed_on", "created_at", "updated_at"]
     date_hierarchy = "due_date"
     actions = ["mark_done"]
+    form = VersionedAdminForm
 
     def save_model(self, request, obj, form, change):
-        services.action_save(action=obj)
+        services.action_save(action=obj, expected_version=form.cleaned_data["loaded_version"])
 
-    @admin.action(description="Mark selected actions as done")
+    @admin.action(description="Mark selected actions as done", permissions=["change"])
     def mark_done(self, request, queryset):
         count = 0
         for action in queryset.open():
@@ -174,3 +226,63 @@ class InternalNoteAdmin(SimpleHistoryAdmin):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+# --- user accounts ---------------------------------------------------------------
+
+User = get_user_model()
+
+
+class AccountAdmin(UserAdmin):
+    """Users, with admin access following Admins membership (see answers.groups).
+
+    "Staff status" is shown but not editable: it is set from the groups, so
+    putting someone in Admins is the one way to give admin access. An admin
+    who is not a superuser cannot make anyone a superuser, hand out single
+    permissions outside the groups, or edit a superuser.
+    """
+
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "is_staff", "last_login"]
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "description": (
+                        f"Put people who handle questions in the Staff group, and those "
+                        f"who also run the service in {ADMINS}. Staff status (admin "
+                        f"access) follows {ADMINS} membership and cannot be set by hand."
+                    ),
+                },
+            )
+            if name == "Permissions"
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)

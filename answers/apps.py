@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AnswersConfig(AppConfig):
     name = "answers"
     verbose_name = "Written questions"
+
+    def ready(self):
+        from . import signals
+
+        # Sent for this app after auth's and axes's permissions exist (answers
+        # comes after them in INSTALLED_APPS), so the groups get every one.
+        post_migrate.connect(
+            signals.groups_after_migrate, sender=self, dispatch_uid="answers_sync_groups"
+        )

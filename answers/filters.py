@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
-from .models import Department, House, Member, Minister, Question, QuestionStatus
+from .models import Department, House, Member, Question, QuestionStatus
 
 
 class DateInput(forms.DateInput):

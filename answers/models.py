@@ -6,6 +6,8 @@ page's joins live in one place; multi-model writes go through
 set of rules.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -61,9 +63,7 @@ class Member(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(house__in=House.values), name="member_house_valid"
-            ),
+            models.CheckConstraint(condition=Q(house__in=House.values), name="member_house_valid"),
             # Without a Parliament id the name within a House is the identity
             # that page-text imports match on.
             models.UniqueConstraint(
@@ -168,6 +168,12 @@ class QuestionQuerySet(models.QuerySet):
     def due_on(self, day):
         return self.unanswered().filter(due_date=day)
 
+    def due_soon(self, today, *, days=7):
+        """Owed an answer due after today and within ``days`` days."""
+        return self.unanswered().filter(
+            due_date__gt=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
 
 class Question(models.Model):
     house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
@@ -216,7 +222,9 @@ class Question(models.Model):
     class Meta:
         ordering = [models.F("date_tabled").desc(nulls_last=True), "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(house__in=House.values), name="question_house_valid"),
+            models.CheckConstraint(
+                condition=Q(house__in=House.values), name="question_house_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(date_for_answer__isnull=True)
                 | Q(date_tabled__isnull=True)
@@ -235,6 +243,16 @@ class Question(models.Model):
     def __str__(self):
         return self.heading
 
+    def save(self, *args, **kwargs):
+        is_new = self._state.adding
+        super().save(*args, **kwargs)
+        if not is_new:
+            # Keep the answer's copy of the tabling date true, so the
+            # database refuses a tabling date after the answer.
+            Answer.objects.filter(question=self).exclude(
+                question_date_tabled=self.date_tabled
+            ).update(question_date_tabled=self.date_tabled)
+
     def get_absolute_url(self):
         return reverse("question_detail", args=[self.pk])
 
@@ -252,16 +270,6 @@ class Question(models.Model):
         if answer is None:
             return QuestionStatus.AWAITING
         return QuestionStatus.HOLDING if answer.is_holding else QuestionStatus.ANSWERED
-
-    def save(self, *args, **kwargs):
-        is_new = self._state.adding
-        super().save(*args, **kwargs)
-        if not is_new:
-            # Keep the answer's copy of the tabling date true, so the
-            # database refuses a tabling date after the answer.
-            Answer.objects.filter(question=self).exclude(
-                question_date_tabled=self.date_tabled
-            ).update(question_date_tabled=self.date_tabled)
 
     @property
     def parliament_url(self):
@@ -318,6 +326,13 @@ class Answer(models.Model):
     def __str__(self):
         return f"Answer to {self.question}"
 
+    def save(self, *args, **kwargs):
+        self.question_date_tabled = self.question.date_tabled
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "question_date_tabled"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         try:
@@ -333,13 +348,6 @@ class Answer(models.Model):
                     )
                 }
             )
-
-    def save(self, *args, **kwargs):
-        self.question_date_tabled = self.question.date_tabled
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "question_date_tabled"}
-        super().save(*args, **kwargs)
 
 
 class ActionStatus(models.TextChoices):

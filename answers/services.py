@@ -7,7 +7,7 @@ leaves nothing half-written.
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,8 +34,17 @@ class StaleEditError(Exception):
         latest = current.history.first() if hasattr(current, "history") else None
         self.changed_by = getattr(latest, "history_user", None)
         self.changed_at = getattr(latest, "history_date", None)
-        who = self.changed_by.get_username() if self.changed_by else "someone else"
-        when = timezone.localtime(self.changed_at).strftime("%-d %B %Y at %H:%M") if self.changed_at else ""
+        who = "someone else"
+        if self.changed_by:
+            # The name people know, and the username that is unambiguous.
+            full_name = self.changed_by.get_full_name()
+            username = self.changed_by.get_username()
+            who = f"{full_name} ({username})" if full_name else username
+        when = (
+            timezone.localtime(self.changed_at).strftime("%-d %B %Y at %H:%M")
+            if self.changed_at
+            else ""
+        )
         super().__init__(
             f"{who} changed this {current._meta.verbose_name} {('on ' + when) if when else ''} "
             "after you opened it. Your changes have not been saved."
@@ -80,7 +89,11 @@ def department_for(*, name, parliament_id=None):
     if parliament_id is not None:
         department = Department.objects.filter(parliament_id=parliament_id).first()
         if department:
-            if name and department.name != name and not Department.objects.filter(name=name).exists():
+            if (
+                name
+                and department.name != name
+                and not Department.objects.filter(name=name).exists()
+            ):
                 department.name = name
                 department.save(update_fields=["name"])
             return department
@@ -186,6 +199,141 @@ def answer_record(*, question, date_answered, text="", minister=None, is_holding
         answer.full_clean(exclude=["question"])
         answer.save()
     return answer
+
+
+def answer_save(*, answer, expected_version=None):
+    """Save an answer edited field by field (the admin): bump its version, refuse stale edits."""
+    with transaction.atomic():
+        if answer.pk:
+            current = _check_version(Answer, answer.pk, expected_version)
+            answer.version = current.version + 1
+        answer.save()
+    return answer
+
+
+# The question fields a staff form may set directly; people and departments
+# arrive as names and go through member_for/department_for.
+QUESTION_FIELDS = frozenset(
+    {
+        "house",
+        "uin",
+        "date_tabled",
+        "is_named_day",
+        "date_for_answer",
+        "heading",
+        "text",
+        "source_url",
+        "is_withdrawn",
+        "date_withdrawn",
+    }
+)
+
+
+def question_write(*, question=None, user=None, expected_version=None, department_name="",
+                   asking_member_name="", asking_member_party="", constituency="",
+                   **fields):  # fmt: skip
+    """Log a new question (``question=None``) or edit one, from what a person typed.
+
+    ``department_name`` and ``asking_member_name`` are matched to existing
+    records (or create them), so a pasted page needs no lookups first. An edit
+    carrying an ``expected_version`` older than the stored one raises
+    :class:`StaleEditError` and writes nothing.
+    """
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"question_write() got unexpected fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        if question is None:
+            question = Question()
+        elif question.pk:
+            # Refuse a stale edit before creating any department or member.
+            _check_version(Question, question.pk, expected_version)
+        for name, value in fields.items():
+            setattr(question, name, value)
+        house = House(question.house)
+        department_name = " ".join((department_name or "").split())
+        question.department = department_for(name=department_name) if department_name else None
+        asking_member_name = " ".join((asking_member_name or "").split())
+        question.asking_member = (
+            member_for(
+                name=asking_member_name,
+                house=house,
+                party=asking_member_party or "",
+                constituency=constituency or "",
+            )
+            if asking_member_name
+            else None
+        )
+        if not question.is_withdrawn:
+            question.date_withdrawn = None
+        question_save(question=question, user=user, expected_version=expected_version)
+    return question
+
+
+def answer_write(*, question, expected_version, date_answered, text, minister_name="",
+                 minister_role="", is_holding=False, date_holding_answer=None):  # fmt: skip
+    """Record or edit the answer to ``question`` from a staff form.
+
+    ``text`` is plain text, paragraphs separated by a blank line.
+    ``expected_version`` is the answer's version when the form was loaded, or
+    None when there was no answer then: an answer recorded by someone else in
+    the meantime is refused as a stale edit, never overwritten.
+
+    Answers imported from Parliament are HTML (tables, lists, links); when the
+    plain text comes back unchanged the stored HTML is kept, so correcting the
+    minister does not flatten a table.
+    """
+    from .text import html_to_text
+
+    with transaction.atomic():
+        existing = Answer.objects.select_for_update().filter(question=question).first()
+        if existing is not None and expected_version in (None, ""):
+            raise StaleEditError(existing)
+        if existing is None and expected_version not in (None, ""):
+            # The answer the editor loaded has been deleted (by an admin).
+            raise ValueError("The answer you were editing has been deleted.")
+        text = (text or "").replace("\r\n", "\n").strip()
+        if existing is not None and html_to_text(existing.text) == html_to_text(
+            paragraphs_to_html(text)
+        ):
+            html = existing.text
+        else:
+            html = paragraphs_to_html(text)
+        minister = None
+        minister_name = " ".join((minister_name or "").split())
+        if minister_name:
+            member = member_for(name=minister_name, house=House(question.house))
+            minister = minister_for(
+                member=member, title=minister_role or "", department=question.department
+            )
+        try:
+            with transaction.atomic():
+                return answer_record(
+                    question=question,
+                    answer=existing,
+                    expected_version=expected_version if existing is not None else None,
+                    date_answered=date_answered,
+                    text=html,
+                    minister=minister,
+                    is_holding=is_holding,
+                    date_holding_answer=date_holding_answer,
+                )
+        except IntegrityError:
+            # Two people recording the first answer at once: the one-answer
+            # rule lets only the first in; the second sees whose it is.
+            existing = Answer.objects.filter(question=question).first()
+            if existing is None:
+                raise
+            raise StaleEditError(existing) from None
+
+
+def question_log(*, user, question_fields, answer_fields=None):
+    """Log a new question, and its answer when the page already had one, all or nothing."""
+    with transaction.atomic():
+        question = question_write(user=user, **question_fields)
+        if answer_fields:
+            answer_write(question=question, expected_version=None, **answer_fields)
+    return question
 
 
 def note_add(*, question, author, text):

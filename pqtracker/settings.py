@@ -44,7 +44,8 @@ if not SECRET_KEY:
             "secret key: set SECRET_KEY to a long random string (for example the output "
             'of python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    # Development only: DEBUG is on, so this never signs anything that matters.
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

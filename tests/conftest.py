@@ -77,6 +77,19 @@ def admin_client_(client, admin_user):
     return client
 
 
+@pytest.fixture
+def admins_member(db):
+    """An administrator as the service runs them: in the Admins group, not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(
+        "alex.admin", "alex@example.org", "a-long-password-1", first_name="Alex"
+    )
+    user.groups.add(Group.objects.get(name="Admins"))
+    user.refresh_from_db()
+    return user
+
+
 # --- factories ---------------------------------------------------------------
 
 

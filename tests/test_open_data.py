@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import json
 
 import pytest
 from django.urls import reverse

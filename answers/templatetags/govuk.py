@@ -8,9 +8,9 @@ register = template.Library()
 
 @register.filter
 def widget_type(bound_field):
-    """'checkbox', 'select', 'textarea', 'date' or 'input' for a bound field."""
+    """'checkbox', 'radio', 'select', 'textarea', 'date' or 'input' for a bound field."""
     input_type = getattr(bound_field.field.widget, "input_type", None)
-    if input_type in ("checkbox", "select", "date"):
+    if input_type in ("checkbox", "radio", "select", "date"):
         return input_type
     name = type(bound_field.field.widget).__name__.lower()
     if "textarea" in name:

@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         text = (SEED_DIR / "infant-mortality.txt").read_text(encoding="utf-8")
-        actions = json.loads((SEED_DIR / "infant-mortality-actions.json").read_text(encoding="utf-8"))
+        actions = json.loads(
+            (SEED_DIR / "infant-mortality-actions.json").read_text(encoding="utf-8")
+        )
         with transaction.atomic():
             summary = services.import_page_records(parse_page_text(text))
             question = summary.questions[0]
