@@ -281,6 +281,51 @@ class Question(models.Model):
         return ""
 
 
+class GroupedQuestionRef(models.Model):
+    """A grouped question a source named that we did not hold yet.
+
+    Kept until a question with this House and UIN (and tabling date, when the
+    source gave one) arrives through any importer; the two are then linked
+    and the reference deleted (``answers.grouping``).
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="pending_group_refs"
+    )
+    house = models.CharField(max_length=10, choices=House.choices)
+    uin = models.CharField("UIN", max_length=30)
+    # The named question's tabling date, when the source gives it (the API's
+    # groupedQuestionsDates); page text names a UIN only.
+    date_tabled = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pending grouped-question reference"
+        constraints = [
+            # NULL is distinct from NULL in a UNIQUE constraint on both
+            # databases (nulls_distinct=False is PostgreSQL 15+ only), so the
+            # undated reference has its own partial constraint.
+            models.UniqueConstraint(
+                fields=["question", "house", "uin", "date_tabled"],
+                condition=Q(date_tabled__isnull=False),
+                name="groupref_unique_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["question", "house", "uin"],
+                condition=Q(date_tabled__isnull=True),
+                name="groupref_unique_undated",
+            ),
+            models.CheckConstraint(condition=Q(house__in=House.values), name="groupref_house_valid"),
+        ]
+        indexes = [
+            # Resolving: the references naming a question that has just arrived.
+            models.Index(fields=["house", "uin"], name="groupref_house_uin"),
+        ]
+
+    def __str__(self):
+        when = f" tabled {self.date_tabled:%-d %B %Y}" if self.date_tabled else ""
+        return f"{self.house} UIN {self.uin}{when}, named by {self.question}"
+
+
 class Answer(models.Model):
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
     minister = models.ForeignKey(

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from answers import exports, views
@@ -11,7 +12,20 @@ urlpatterns = [
     path("questions.json", exports.questions_json, name="questions_json"),
     path("questions/feed/", exports.QuestionsFeed(), name="questions_feed"),
     path("staff/", include("answers.staff_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign in, sign out and change password. No self-service password reset:
+    # the service sends no email, so an admin resets passwords in the admin.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
 ]
 
