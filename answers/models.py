@@ -314,7 +314,9 @@ class GroupedQuestionRef(models.Model):
                 condition=Q(date_tabled__isnull=True),
                 name="groupref_unique_undated",
             ),
-            models.CheckConstraint(condition=Q(house__in=House.values), name="groupref_house_valid"),
+            models.CheckConstraint(
+                condition=Q(house__in=House.values), name="groupref_house_valid"
+            ),
         ]
         indexes = [
             # Resolving: the references naming a question that has just arrived.

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import grouping
 from .deadlines import due_date_for
 from .models import (
     ActionStatus,
@@ -426,6 +427,17 @@ def import_page_record(record, *, user=None, source_url=""):
         outcome = "created"
     elif _assign(question, values):
         question_save(question=question, user=user)
+        outcome = "updated"
+
+    # "Grouped Questions: 16197" names UINs without their tabling dates; a
+    # question named that we do not hold yet is linked when it arrives, and a
+    # question arriving here may be one that an earlier import named.
+    held = grouping.Held.of(question)
+    linked = grouping.link_grouped(
+        grouping.refs_named_by(held, ((uin, None) for uin in record.grouped_uins)),
+        arrived=[held] if outcome != "unchanged" else [],
+    )
+    if question.pk in linked and outcome == "unchanged":
         outcome = "updated"
 
     if record.answer_text and record.date_answered:

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -29,6 +30,11 @@ def chromium_page():
             yield page
         finally:
             browser.close()
+            # Playwright runs an event loop, so database work done inside this
+            # block gets connections of its own (Django keeps them per
+            # context); close them here or PostgreSQL cannot drop the test
+            # database at the end of the run.
+            connections.close_all()
 
 
 def screenshot(page, name):

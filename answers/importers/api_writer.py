@@ -14,8 +14,6 @@ through ``answers.services`` itself: there are few of them, and the services
 hold the rules for matching a member or department first known from page text.
 """
 
-import datetime
-from collections import defaultdict
 from functools import lru_cache
 
 from django.db import transaction
@@ -23,6 +21,7 @@ from django.utils import timezone
 
 from answers import services
 from answers.deadlines import due_date_for
+from answers.grouping import Held, link_grouped, refs_named_by
 from answers.models import Answer, Department, Member, Minister, Question
 from answers.services import ImportSummary
 from answers.text import html_to_text
@@ -32,11 +31,6 @@ from .history import CHANGED, CREATED, record_history
 # Rows fetched or written per query: well under SQLite's bound-parameter
 # limit, and big enough that a month of questions takes a handful of queries.
 CHUNK_SIZE = 500
-
-# Grouped questions named only by UIN (no tabling date) are matched to the
-# question with that UIN tabled nearest in time, within this window; UINs are
-# reused across sessions, which are much further apart.
-GROUP_MATCH_WINDOW = datetime.timedelta(days=120)
 
 HISTORY_REASON = "Imported from the Parliament Written Questions API"
 
@@ -368,68 +362,22 @@ def _ministers(items, members, departments):
 # --- grouped questions -------------------------------------------------------
 
 
-def _link_groups(items, questions):
+def _link_groups(items, questions, arrived=()):
     """Link grouped questions both ways; return the pks that gained a link.
 
-    Only questions we hold are linked: when the other arrives later, its own
-    groupedQuestions (Parliament lists the group on every member of it)
-    completes the link from its side.
+    A grouped question we do not hold yet is remembered, and linked when it
+    arrives (``answers.grouping``); ``arrived`` are the questions this import
+    created or changed, which may be such a question.
     """
-    by_key = defaultdict(list)
-    for question in questions.values():
-        by_key[(question.house, question.uin)].append((question.date_tabled, question.pk))
-    wanted = defaultdict(set)  # house -> UINs to look up among questions we held before
+    refs = []
     for item in items:
-        for ref in item.grouped:
-            if (item.house, ref.uin) not in by_key:
-                wanted[item.house].add(ref.uin)
-    for house, uins in wanted.items():
-        for chunk in _chunks(uins):
-            rows = Question.objects.filter(house=house, uin__in=chunk).values_list(
-                "uin", "date_tabled", "pk"
-            )
-            for uin, date_tabled, pk in rows:
-                by_key[(house, uin)].append((date_tabled, pk))
-
-    pairs = set()
-    for item in items:
-        this = questions[item.parliament_id].pk
-        for ref in item.grouped:
-            other = _match_group_ref(by_key.get((item.house, ref.uin), ()), ref, item.date_tabled)
-            if other is not None and other != this:
-                pairs.add((this, other))
-                pairs.add((other, this))
-    if not pairs:
-        return set()
-    through = Question.grouped_questions.through
-    held = set()
-    for chunk in _chunks({a for a, _ in pairs}):
-        held.update(
-            through.objects.filter(from_question_id__in=chunk).values_list(
-                "from_question_id", "to_question_id"
-            )
-        )
-    new = sorted(pairs - held)
-    through.objects.bulk_create(
-        [through(from_question_id=a, to_question_id=b) for a, b in new],
-        batch_size=CHUNK_SIZE,
-        ignore_conflicts=True,
+        question = Held.of(questions[item.parliament_id])
+        refs.extend(refs_named_by(question, ((ref.uin, ref.date_tabled) for ref in item.grouped)))
+    return link_grouped(
+        refs,
+        known=[Held.of(question) for question in questions.values()],
+        arrived=[Held.of(question) for question in arrived],
     )
-    return {a for a, _ in new}
-
-
-def _match_group_ref(candidates, ref, date_tabled):
-    if ref.date_tabled is not None:
-        for candidate_date, pk in candidates:
-            if candidate_date == ref.date_tabled:
-                return pk
-        return None
-    near = [
-        (abs(candidate_date - date_tabled), pk)
-        for candidate_date, pk in candidates
-        if candidate_date and abs(candidate_date - date_tabled) <= GROUP_MATCH_WINDOW
-    ]
-    return min(near)[1] if near else None
 
 
 # --- the import ------------------------------------------------------------------
@@ -452,6 +400,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
     history_user = user if user is not None and user.is_authenticated else None
     outcome = {}
     questions = {}
+    arrived = []  # created, or changed by this import
     total = len(items)
     done = 0
 
@@ -512,6 +461,8 @@ def import_questions(items, *, user=None, history=True, progress=None):
                 history_user,
                 now,
             )
+            arrived.extend(new_questions)
+            arrived.extend(changed_questions)
 
             new_answers, changed_answers, answer_fields = [], [], set()
             for item in chunk:
@@ -552,7 +503,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
                 progress(done, total)
 
         parliament_id_of = {question.pk: pid for pid, question in questions.items()}
-        for pk in _link_groups(items, questions):
+        for pk in _link_groups(items, questions, arrived):
             pid = parliament_id_of.get(pk)
             if pid is not None and outcome[pid] == "unchanged":
                 outcome[pid] = "updated"
