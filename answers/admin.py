@@ -19,6 +19,7 @@ from .models import (
     Answer,
     Department,
     FollowUpAction,
+    GroupedQuestionRef,
     InternalNote,
     Member,
     Minister,
@@ -226,6 +227,25 @@ class InternalNoteAdmin(SimpleHistoryAdmin):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(GroupedQuestionRef)
+class GroupedQuestionRefAdmin(admin.ModelAdmin):
+    """Read-only: the importers store these and resolve them (answers.grouping)."""
+
+    list_display = ["uin", "house", "date_tabled", "question"]
+    list_filter = ["house"]
+    search_fields = ["uin", "question__uin", "question__heading"]
+    list_select_related = ["question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- user accounts ---------------------------------------------------------------

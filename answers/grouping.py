@@ -112,9 +112,11 @@ def pick(candidates, ref):
 def _pending_naming(arrived):
     """Stored references that may name one of ``arrived``: ``{Ref: GroupedQuestionRef pk}``."""
     keys = {(q.house, q.uin) for q in arrived if q.uin}
+    houses = sorted({house for house, _ in keys})
     pending = {}
     for chunk in _chunks(sorted({uin for _, uin in keys})):
-        rows = GroupedQuestionRef.objects.filter(uin__in=chunk).values_list(
+        named = GroupedQuestionRef.objects.filter(house__in=houses, uin__in=chunk)
+        rows = named.values_list(
             "pk", "question_id", "house", "uin", "date_tabled", "question__date_tabled"
         )
         for pk, question_id, house, uin, date_tabled, near in rows:

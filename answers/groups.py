@@ -45,6 +45,8 @@ ADMIN_PERMISSIONS = [
     *(f"answers.delete_{model}" for model in [*_WORK_MODELS, *_REFERENCE_MODELS]),
     "answers.change_internalnote",
     "answers.delete_internalnote",
+    # Grouped questions named but not held yet (read-only in the admin).
+    "answers.view_groupedquestionref",
     # User management.
     "auth.add_user",
     "auth.change_user",

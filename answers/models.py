@@ -76,6 +76,13 @@ class Member(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def parliament_url(self):
+        """The member's page on the Parliament site, when their id is known."""
+        if self.parliament_id:
+            return f"https://members.parliament.uk/member/{self.parliament_id}/contact"
+        return ""
+
 
 class Minister(models.Model):
     """A member holding a ministerial post (the answering minister)."""

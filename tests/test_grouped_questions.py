@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from answers import services
 from answers.importers.api_items import parse_document
@@ -327,6 +328,16 @@ def test_references_go_with_the_question_that_named_them(tmp_path):
     import_text(PAGE_035)
     Question.objects.get(heading="VisitEngland").delete()
     assert refs() == []
+
+
+@pytest.mark.parametrize("who", ["admin_user", "admins_member"])
+def test_admin_lists_references_read_only(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    import_text(PAGE_035)
+    response = client.get(reverse("admin:answers_groupedquestionref_changelist"))
+    assert response.status_code == 200
+    assert UIN_16197 in response.content.decode()
+    assert client.get(reverse("admin:answers_groupedquestionref_add")).status_code == 403
 
 
 # --- the public page ----------------------------------------------------------------
