@@ -20,23 +20,6 @@ from django.core.management.base import BaseCommand, CommandError
 from answers import services
 from answers.importers.page_text import PageTextError, parse_page_text
 
-# What --json prints for each record: the page's own fields, nothing derived.
-JSON_KEYS = (
-    "heading",
-    "date_tabled",
-    "asking_member",
-    "asking_member_party",
-    "constituency",
-    "house",
-    "department",
-    "question_text",
-    "answered_by",
-    "minister_role",
-    "date_answered",
-    "answer_text",
-    "uin",
-)
-
 
 class Command(BaseCommand):
     help = (
@@ -125,10 +108,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _json(records):
-        data = []
-        for record in records:
-            values = record.to_json_dict()
-            data.append({key: values.get(key) for key in JSON_KEYS})
+        # The page's own fields, nothing derived (PageRecord.to_json_dict).
+        data = [record.to_json_dict() for record in records]
         return json.dumps(data, indent=2, ensure_ascii=False)
 
     @staticmethod
