@@ -268,6 +268,10 @@ def question_write(*, question=None, user=None, expected_version=None, departmen
         if not question.is_withdrawn:
             question.date_withdrawn = None
         question_save(question=question, user=user, expected_version=expected_version)
+        if question.uin:
+            # An import may have named this question as grouped with another
+            # before anyone logged it: link them now.
+            grouping.link_grouped([], arrived=[grouping.Held.of(question)])
     return question
 
 

@@ -352,3 +352,27 @@ def test_public_question_page_links_to_the_grouped_question(tmp_path, anonymous)
     assert f'href="{b.get_absolute_url()}">Heading of {B} (UIN {B})</a>' in content
     content = anonymous.get(b.get_absolute_url()).content.decode()
     assert f'href="{a.get_absolute_url()}">Heading of {A} (UIN {A})</a>' in content
+
+
+def test_a_question_logged_by_staff_resolves_a_pending_grouped_reference(db):
+    naming = services.question_write(
+        heading="Schools: Kent",
+        text="To ask the Secretary of State for Education, about schools in Kent.",
+        house="Commons",
+        uin="5621",
+        date_tabled=datetime.date(2024, 9, 12),
+        department_name="Department for Education",
+    )
+    GroupedQuestionRef.objects.create(
+        question=naming, house="Commons", uin="5622", date_tabled=datetime.date(2024, 9, 12)
+    )
+    logged = services.question_write(
+        heading="Schools: Kent",
+        text="To ask the Secretary of State for Education, about school places in Kent.",
+        house="Commons",
+        uin="5622",
+        date_tabled=datetime.date(2024, 9, 12),
+        department_name="Department for Education",
+    )
+    assert list(Question.objects.get(pk=naming.pk).grouped_questions.all()) == [logged]
+    assert not GroupedQuestionRef.objects.exists()
