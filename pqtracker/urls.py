@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("questions/", views.question_list, name="question_list"),
     path("questions/<int:pk>/", views.question_detail, name="question_detail"),
+    path("departments/", views.department_performance, name="department_performance"),
     path("questions.csv", exports.questions_csv, name="questions_csv"),
     path("questions.json", exports.questions_json, name="questions_json"),
     path("questions/feed/", exports.QuestionsFeed(), name="questions_feed"),

@@ -20,6 +20,7 @@ def test_public_pages_have_no_wcag_violations(live_server):
         "/questions/?tabled_from=not-a-date&page=abc&department=99999",
         question.get_absolute_url(),
         "/questions/999999/",
+        "/departments/",
         "/accounts/login/",
     ]
     found = {}
