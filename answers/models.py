@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .text import sanitise_html
+
 
 class House(models.TextChoices):
     COMMONS = "Commons", "House of Commons"
@@ -382,6 +384,10 @@ class Answer(models.Model):
 
     def save(self, *args, **kwargs):
         self.question_date_tabled = self.question.date_tabled
+        # Answer text is shown as HTML on public pages: whatever path wrote it
+        # (the admin included), only sanitised markup is stored.
+        self.text = sanitise_html(self.text)
+        self.original_text = sanitise_html(self.original_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "question_date_tabled"}

@@ -125,3 +125,19 @@ def test_admin_bulk_mark_done(admin_client_, make_question, make_action):
     assert response.status_code == 302
     assert set(FollowUpAction.objects.values_list("status", flat=True)) == {"done"}
     assert all(a.completed_on for a in FollowUpAction.objects.all())
+
+
+def test_answer_html_typed_in_the_admin_is_sanitised_before_it_reaches_the_public(
+    admin_client_, make_question
+):
+    question = make_question(date_answered=datetime.date(2025, 3, 1))
+    answer = question.answer
+    answer.text = (
+        '<p onclick="steal()">Fine.<script>alert(1)</script></p><a href="javascript:x()">link</a>'
+    )
+    answer.save()
+    answer.refresh_from_db()
+    assert "script" not in answer.text
+    assert "onclick" not in answer.text
+    assert "javascript:" not in answer.text
+    assert "Fine." in admin_client_.get(question.get_absolute_url()).content.decode()
