@@ -82,3 +82,17 @@ def test_detail_query_count_is_fixed(
         response = anonymous.get(question.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["actions"]) == (actions + 1) // 2
+
+
+def test_text_cut_short_by_the_source_says_so(anonymous, make_question):
+    question = make_question(uin="5621", date_answered=datetime.date(2025, 3, 1))
+    body = anonymous.get(question.get_absolute_url()).content.decode()
+    assert "This is the start of the" not in body
+    question.text_is_truncated = True
+    question.save()
+    question.answer.text_is_truncated = True
+    question.answer.save()
+    body = anonymous.get(question.get_absolute_url()).content.decode()
+    assert "This is the start of the question" in body
+    assert "This is the start of the answer" in body
+    assert question.parliament_url in body
