@@ -8,20 +8,20 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Question, QuestionStatus
 
 
-class DateInput(forms.DateInput):
-    """A plain text box, so that what was typed is shown back when it is wrong."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})},
-            format="%d/%m/%Y",
-        )
-
-
-DATE_ERRORS = {"invalid": "Enter a real date, for example 12/02/2025."}
+def date_filter(field_name, lookup_expr, label):
+    """A date bound typed as people write dates, with a GOV.UK error message."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=DateInput,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages=DATE_ERRORS,
+    )
 
 
 class QuestionFilterForm(forms.Form):
@@ -78,34 +78,10 @@ class QuestionFilter(django_filters.FilterSet):
         empty_label="Any status",
         error_messages={"invalid_choice": "Choose a status from the list."},
     )
-    tabled_from = django_filters.DateFilter(
-        field_name="date_tabled",
-        lookup_expr="gte",
-        label="Tabled from",
-        widget=DateInput,
-        error_messages=DATE_ERRORS,
-    )
-    tabled_to = django_filters.DateFilter(
-        field_name="date_tabled",
-        lookup_expr="lte",
-        label="Tabled to",
-        widget=DateInput,
-        error_messages=DATE_ERRORS,
-    )
-    answered_from = django_filters.DateFilter(
-        field_name="answer__date_answered",
-        lookup_expr="gte",
-        label="Answered from",
-        widget=DateInput,
-        error_messages=DATE_ERRORS,
-    )
-    answered_to = django_filters.DateFilter(
-        field_name="answer__date_answered",
-        lookup_expr="lte",
-        label="Answered to",
-        widget=DateInput,
-        error_messages=DATE_ERRORS,
-    )
+    tabled_from = date_filter("date_tabled", "gte", "Tabled from")
+    tabled_to = date_filter("date_tabled", "lte", "Tabled to")
+    answered_from = date_filter("answer__date_answered", "gte", "Answered from")
+    answered_to = date_filter("answer__date_answered", "lte", "Answered to")
     member = django_filters.ModelChoiceFilter(
         field_name="asking_member",
         label="Asked by",

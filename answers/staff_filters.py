@@ -11,9 +11,9 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .filters import QuestionFilter
+from .filters import QuestionFilter, date_filter
 from .models import ActionStatus, Department, FollowUpAction
-from .staff_forms import DATE_INPUT_FORMATS, DateInput, action_owners
+from .staff_forms import action_owners
 
 # "Due this week" looks a week ahead from today, so that on a Friday it still
 # shows next week's deadlines rather than an empty weekend.
@@ -120,9 +120,6 @@ def _organisations():
     return [(value, value) for value in values]
 
 
-DATE_ERRORS = {"invalid": "Enter a real date, for example 12/02/2025."}
-
-
 class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -168,22 +165,8 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Public or internal",
         error_messages={"invalid_choice": "Choose public or internal."},
     )
-    due_from = django_filters.DateFilter(
-        field_name="due_date",
-        lookup_expr="gte",
-        label="Due from",
-        widget=DateInput,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=DATE_ERRORS,
-    )
-    due_to = django_filters.DateFilter(
-        field_name="due_date",
-        lookup_expr="lte",
-        label="Due to",
-        widget=DateInput,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=DATE_ERRORS,
-    )
+    due_from = date_filter("due_date", "gte", "Due from")
+    due_to = date_filter("due_date", "lte", "Due to")
 
     class Meta:
         model = FollowUpAction

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .groups import ADMINS, STAFF
 from .models import ActionStatus, House
 from .text import html_to_text
@@ -20,32 +21,6 @@ from .text import html_to_text
 
 def _long_date(value):
     return f"{value.day} {value:%B %Y}"
-
-
-class DateInput(forms.DateInput):
-    """A plain text box, so that a wrongly typed date is shown back as typed.
-
-    (A browser date picker sends nothing at all for a date it cannot read.)
-    """
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", **(attrs or {})},
-            format="%d/%m/%Y",
-        )
-
-
-# Day first, as people in the UK write dates; ISO and "12 February 2025" too,
-# because that is how the pages people copy from show them.
-DATE_INPUT_FORMATS = [
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y-%m-%d",
-    "%d %B %Y",
-    "%d %b %Y",
-]
 
 
 class GovukRadioSelect(forms.RadioSelect):
@@ -56,7 +31,7 @@ class GovukRadioSelect(forms.RadioSelect):
 
 
 def date_field(label, *, required=False, required_message="", help_text=""):
-    messages = {"invalid": "Enter a real date, for example 12/02/2025."}
+    messages = dict(DATE_ERRORS)
     if required_message:
         messages["required"] = required_message
     return forms.DateField(
