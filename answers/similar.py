@@ -81,16 +81,19 @@ def distinctive_words(text):
     return words
 
 
-def similar_questions(*, heading="", text="", exclude_pk=None, limit=LIMIT):
+def similar_questions(*, heading="", text="", exclude_pk=None, limit=LIMIT, among=None):
     """Up to ``limit`` questions most like ``heading`` and ``text``, best first.
 
-    Each has a ``similarity`` attribute between 0 and 1.
+    Each has a ``similarity`` attribute between 0 and 1. ``among`` narrows the
+    questions compared (a queryset filter, e.g. one department's).
     """
     heading = (heading or "").strip()
     core = question_core(text)
     if not heading and not core:
         return []
     queryset = Question.objects.for_list()
+    if among is not None:
+        queryset = queryset.filter(among)
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     if connection.vendor == "postgresql":

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .filters import QuestionFilter
 from .models import Department, Question
+from .similar import similar_questions
 
 PAGE_SIZE = 25
 
@@ -80,6 +81,20 @@ def question_list(request):
 def question_detail(request, pk):
     question = get_object_or_404(Question.objects.for_detail(), pk=pk)
     actions = question.follow_up_actions.public().order_by("due_date", "id")
+    # Questions on the same subject to the same department: asked before,
+    # answered before, or asked again. Grouped questions are listed already.
+    grouped = {other.pk for other in question.grouped_questions.all()}
+    related = [
+        other
+        for other in similar_questions(
+            heading=question.heading,
+            text=question.text,
+            exclude_pk=question.pk,
+            limit=5 + len(grouped),
+            among=Q(department_id=question.department_id),
+        )
+        if other.pk not in grouped
+    ][:5]
     return render(
         request,
         "answers/question_detail.html",
@@ -87,6 +102,7 @@ def question_detail(request, pk):
             "question": question,
             "answer": question.get_answer(),
             "actions": actions,
+            "related": related,
             "today": timezone.localdate(),
         },
     )

@@ -65,6 +65,7 @@ def test_missing_question_is_404(anonymous):
 #   1. the question with department, asking member, answer and minister
 #   2. its grouped questions (prefetch)
 #   3. its public follow-up actions
+#   4. similar questions to the same department, joined like a list row
 @pytest.mark.parametrize("actions", [1, 60])
 def test_detail_query_count_is_fixed(
     anonymous, make_question, make_action, django_assert_num_queries, actions
@@ -78,7 +79,7 @@ def test_detail_query_count_is_fixed(
         make_action(
             question, title=f"Action {n}", is_public=n % 2 == 0, due_date=datetime.date(2025, 4, 1)
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = anonymous.get(question.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["actions"]) == (actions + 1) // 2
@@ -96,3 +97,45 @@ def test_text_cut_short_by_the_source_says_so(anonymous, make_question):
     assert "This is the start of the question" in body
     assert "This is the start of the answer" in body
     assert question.parliament_url in body
+
+
+def test_similar_questions_to_the_same_department_are_listed(anonymous, make_question):
+    question = make_question(
+        heading="Dental Services: Carers",
+        text="To ask the Secretary of State for Health, what steps he is taking to "
+        "ensure unpaid carers are prioritised for NHS dental care.",
+        department="Department of Health and Social Care",
+    )
+    asked_before = make_question(
+        heading="Dental Services: Carers",
+        text="To ask the Secretary of State for Health, whether unpaid carers will be "
+        "given priority access to NHS dental care.",
+        department="Department of Health and Social Care",
+    )
+    grouped = make_question(
+        heading="Dentistry: Carers",
+        text="To ask the Secretary of State for Health, how many unpaid carers "
+        "received NHS dental care.",
+        department="Department of Health and Social Care",
+    )
+    question.grouped_questions.add(grouped)
+    elsewhere = make_question(
+        heading="Dental Services: Carers",
+        text="To ask the Secretary of State for Defence, about dental care for carers "
+        "of service personnel.",
+        department="Ministry of Defence",
+    )
+    unrelated = make_question(
+        heading="Bus Services",
+        text="To ask the Secretary of State for Health, about rural bus routes.",
+        department="Department of Health and Social Care",
+    )
+    response = anonymous.get(question.get_absolute_url())
+    related = response.context["related"]
+    assert asked_before in related
+    # Grouped questions are shown as grouped, not again as similar; another
+    # department's question and an unrelated one are not listed.
+    assert grouped not in related
+    assert elsewhere not in related
+    assert unrelated not in related
+    assert "Similar questions" in response.content.decode()
