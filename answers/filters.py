@@ -24,6 +24,18 @@ def date_filter(field_name, lookup_expr, label):
     )
 
 
+def sort_filter(sorts, invalid_message):
+    """The "Sort by" select over a FilterSet's ``SORTS`` (key: (label, ordering))."""
+    return django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in sorts.items()],
+        method="filter_sort",
+        empty_label=None,
+        null_label=None,
+        error_messages={"invalid_choice": invalid_message},
+    )
+
+
 class QuestionFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -98,14 +110,7 @@ class QuestionFilter(django_filters.FilterSet):
         empty_label="Any minister",
         error_messages={"invalid_choice": "Choose a minister from the list."},
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
-        method="filter_sort",
-        empty_label=None,
-        null_label=None,
-        error_messages={"invalid_choice": "Choose newest tabled or newest answered."},
-    )
+    sort = sort_filter(SORTS, "Choose newest tabled or newest answered.")
 
     class Meta:
         model = Question

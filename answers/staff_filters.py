@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .filters import QuestionFilter, date_filter
+from .filters import QuestionFilter, date_filter, sort_filter
 from .models import ActionStatus, Department, FollowUpAction
 from .staff_forms import action_owners
 
@@ -63,14 +63,7 @@ class StaffQuestionFilter(QuestionFilter):
         empty_label="Any",
         error_messages={"invalid_choice": "Choose a deadline from the list."},
     )
-    sort = django_filters.ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
-        method="filter_sort",
-        empty_label=None,
-        null_label=None,
-        error_messages={"invalid_choice": "Choose how to sort from the list."},
-    )
+    sort = sort_filter(SORTS, "Choose how to sort from the list.")
 
     def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()

@@ -165,33 +165,34 @@ def question_history(question):
     history, each with the users and records it names joined in.
     """
     order = ["history_date", "history_id"]
-    entries = _entries(
-        question.history.select_related("history_user", "department", "asking_member").order_by(
-            *order
+    sources = [
+        (
+            question.history.select_related("history_user", "department", "asking_member"),
+            QUESTION_FIELDS,
+            _describe_question,
         ),
-        QUESTION_FIELDS,
-        _describe_question,
-    )
-    entries += _entries(
-        Answer.history.filter(question_id=question.pk)
-        .select_related("history_user", "minister__member")
-        .order_by(*order),
-        ANSWER_FIELDS,
-        _describe_answer,
-    )
-    entries += _entries(
-        FollowUpAction.history.filter(question_id=question.pk)
-        .select_related("history_user", "owner")
-        .order_by(*order),
-        ACTION_FIELDS,
-        _describe_action,
-    )
-    entries += _entries(
-        InternalNote.history.filter(question_id=question.pk)
-        .select_related("history_user")
-        .order_by(*order),
-        NOTE_FIELDS,
-        _describe_note,
-    )
+        (
+            Answer.history.filter(question_id=question.pk).select_related(
+                "history_user", "minister__member"
+            ),
+            ANSWER_FIELDS,
+            _describe_answer,
+        ),
+        (
+            FollowUpAction.history.filter(question_id=question.pk).select_related(
+                "history_user", "owner"
+            ),
+            ACTION_FIELDS,
+            _describe_action,
+        ),
+        (
+            InternalNote.history.filter(question_id=question.pk).select_related("history_user"),
+            NOTE_FIELDS,
+            _describe_note,
+        ),
+    ]
+    entries = []
+    for records, fields, describe in sources:
+        entries += _entries(records.order_by(*order), fields, describe)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -88,6 +88,31 @@ def _refuse_stale(request, form_class, exc, current_initial, **form_kwargs):
     return form, {"stale": exc, "differences": differences}
 
 
+def _save_or_refuse(
+    request, form, save, load_current, *, catch=(ValidationError,), error=lambda exc: exc,
+    **form_kwargs,
+):  # fmt: skip
+    """Run ``save()`` for a valid versioned form, or explain why it did not save.
+
+    Otherwise returns the form to show again, with the error: a stale edit
+    gets the refusal and both versions (``load_current`` gives the record as
+    stored now); an exception in ``catch`` from the service is shown on the
+    form as ``error(exc)``. Returns ``(saved, form, extra_context)``.
+    """
+    try:
+        save()
+    except services.StaleEditError as exc:
+        form_class = type(form)
+        form, extra = _refuse_stale(
+            request, form_class, exc, form_class.initial_for(load_current()), **form_kwargs
+        )
+        return False, form, extra
+    except catch as exc:
+        form.add_error(None, error(exc))
+        return False, form, {}
+    return True, form, {}
+
+
 # --- dashboard -----------------------------------------------------------------
 
 
@@ -334,22 +359,19 @@ def question_edit(request, pk):
     if request.method == "POST":
         form = EditQuestionForm(request.POST, **form_kwargs)
         if form.is_valid():
-            try:
-                services.question_write(
+            saved, form, extra = _save_or_refuse(
+                request,
+                form,
+                lambda: services.question_write(
                     question=question,
                     user=request.user,
                     expected_version=form.cleaned_data["version"],
                     **form.question_fields(),
-                )
-            except services.StaleEditError as exc:
-                current = Question.objects.for_list().get(pk=pk)
-                form, extra = _refuse_stale(
-                    request, EditQuestionForm, exc, EditQuestionForm.initial_for(current),
-                    **form_kwargs,
-                )  # fmt: skip
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+                ),
+                lambda: Question.objects.for_list().get(pk=pk),
+                **form_kwargs,
+            )
+            if saved:
                 messages.success(request, "Question saved.")
                 return redirect("staff:question_detail", pk=question.pk)
     else:
@@ -369,20 +391,20 @@ def answer_edit(request, pk):
     if request.method == "POST":
         form = AnswerForm(request.POST, question=question)
         if form.is_valid():
-            try:
-                services.answer_write(
+            saved, form, extra = _save_or_refuse(
+                request,
+                form,
+                lambda: services.answer_write(
                     question=question,
                     expected_version=form.cleaned_data["version"],
                     **form.answer_fields(),
-                )
-            except services.StaleEditError as exc:
-                current = Question.objects.for_list().get(pk=pk).get_answer()
-                form, extra = _refuse_stale(
-                    request, AnswerForm, exc, AnswerForm.initial_for(current), question=question
-                )
-            except (ValidationError, ValueError) as exc:
-                form.add_error(None, exc.messages if hasattr(exc, "messages") else str(exc))
-            else:
+                ),
+                lambda: Question.objects.for_list().get(pk=pk).get_answer(),
+                catch=(ValidationError, ValueError),
+                error=lambda exc: exc.messages if hasattr(exc, "messages") else str(exc),
+                question=question,
+            )
+            if saved:
                 messages.success(request, "Answer saved.")
                 return redirect("staff:question_detail", pk=question.pk)
     else:
@@ -454,18 +476,15 @@ def action_edit(request, pk):
     if request.method == "POST":
         form = EditActionForm(request.POST)
         if form.is_valid():
-            try:
-                services.action_save(
+            saved, form, extra = _save_or_refuse(
+                request,
+                form,
+                lambda: services.action_save(
                     action=form.apply_to(action), expected_version=form.cleaned_data["version"]
-                )
-            except services.StaleEditError as exc:
-                current = FollowUpAction.objects.for_list().get(pk=pk)
-                form, extra = _refuse_stale(
-                    request, EditActionForm, exc, EditActionForm.initial_for(current)
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+                ),
+                lambda: FollowUpAction.objects.for_list().get(pk=pk),
+            )
+            if saved:
                 messages.success(request, f"Follow-up action “{action.title}” saved.")
                 return redirect(done_url)
     else:
@@ -493,21 +512,18 @@ def action_status(request, pk):
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
         if form.is_valid():
-            try:
-                services.action_set_status(
+            saved, form, extra = _save_or_refuse(
+                request,
+                form,
+                lambda: services.action_set_status(
                     action=action,
                     status=form.cleaned_data["status"],
                     outcome=form.cleaned_data["outcome"],
                     expected_version=form.cleaned_data["version"],
-                )
-            except services.StaleEditError as exc:
-                current = FollowUpAction.objects.for_list().get(pk=pk)
-                form, extra = _refuse_stale(
-                    request, ActionStatusForm, exc, ActionStatusForm.initial_for(current)
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
+                ),
+                lambda: FollowUpAction.objects.for_list().get(pk=pk),
+            )
+            if saved:
                 label = ActionStatus(action.status).label.lower()
                 messages.success(request, f"Follow-up action “{action.title}” is now {label}.")
                 return redirect(done_url)
