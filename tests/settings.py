@@ -1,0 +1,10 @@
+"""Settings for the test suite: the project's own, with a fast password hasher.
+
+The default PBKDF2 hasher is slow on purpose; the suite creates and signs in
+many users, so it would spend most of its time hashing. MD5 is fine for
+throwaway test users and never used outside the tests.
+"""
+
+from pqtracker.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
