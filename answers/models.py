@@ -44,7 +44,13 @@ class Department(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:255]
+            # Unique: "Department for X" and "Department for X." differ only in
+            # punctuation, so a number is added after a slug already taken.
+            base = slugify(self.name)[:240] or "department"
+            slug, n = base, 2
+            while Department.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
 
@@ -98,27 +104,15 @@ class Minister(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="ministers"
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["member__name", "title"]
         constraints = [
             models.UniqueConstraint(fields=["member", "title"], name="minister_unique_post"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="minister_end_not_before_start",
-            ),
         ]
 
     def __str__(self):
         return f"{self.member.name}, {self.title}" if self.title else self.member.name
-
-    @property
-    def name(self):
-        return self.member.name
 
 
 class QuestionStatus(models.TextChoices):
@@ -251,16 +245,6 @@ class Question(models.Model):
 
     def __str__(self):
         return self.heading
-
-    def save(self, *args, **kwargs):
-        is_new = self._state.adding
-        super().save(*args, **kwargs)
-        if not is_new:
-            # Keep the answer's copy of the tabling date true, so the
-            # database refuses a tabling date after the answer.
-            Answer.objects.filter(question=self).exclude(
-                question_date_tabled=self.date_tabled
-            ).update(question_date_tabled=self.date_tabled)
 
     def get_absolute_url(self):
         return reverse("question_detail", args=[self.pk])
@@ -508,8 +492,9 @@ class InternalNote(models.Model):
     )
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

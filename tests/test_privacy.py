@@ -19,7 +19,6 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from answers import services
-from answers.models import FollowUpAction
 
 pytestmark = pytest.mark.django_db
 
@@ -86,40 +85,37 @@ def probe(make_question):
         answer_text="A public answer.",
     )
     question.logged_by = insider
-    services.question_save(question=question)
-    services.note_add(
+    services.question_update(question=question, expected_version=question.version)
+    services.note_create(
         question=question, author=insider, text=f"Internal note {MARKER} {PRIVATE_WORD}"
     )
     # Every text field of a non-public action is private, done or not.
     for status in ("open", "done"):
-        services.action_save(
-            action=FollowUpAction(
-                question=question,
-                title=f"Internal title {MARKER} {PRIVATE_WORD}",
-                detail=f"Internal detail {MARKER}",
-                outcome=f"Internal outcome {MARKER}",
-                organisation=f"Internal organisation {MARKER}",
-                owner=insider,
-                status=status,
-                is_public=False,
-            )
+        services.action_create(
+            question=question,
+            title=f"Internal title {MARKER} {PRIVATE_WORD}",
+            detail=f"Internal detail {MARKER}",
+            outcome=f"Internal outcome {MARKER}",
+            organisation=f"Internal organisation {MARKER}",
+            owner=insider,
+            status=status,
+            is_public=False,
         )
     # A public action: its detail and owner stay internal.
-    public = services.action_save(
-        action=FollowUpAction(
-            question=question,
-            title=f"Temporary title {MARKER}",
-            detail=f"Public action's internal detail {MARKER} {PRIVATE_WORD}",
-            organisation="OHID London",
-            owner=insider,
-            status="done",
-            outcome="The plan was received.",
-            is_public=True,
-        )
+    public = services.action_create(
+        question=question,
+        title=f"Temporary title {MARKER}",
+        detail=f"Public action's internal detail {MARKER} {PRIVATE_WORD}",
+        organisation="OHID London",
+        owner=insider,
+        status="done",
+        outcome="The plan was received.",
+        is_public=True,
     )
     # Its history keeps the old title: history is internal too.
-    public.title = "Obtain the action plan"
-    services.action_save(action=public)
+    services.action_update(
+        action=public, expected_version=public.version, title="Obtain the action plan"
+    )
     return question
 
 
