@@ -86,7 +86,7 @@ def save_with_merge(request, form, *, load_current, save, form_kwargs=None, _att
     ``load_current()`` gives the record as stored now (None for an answer not
     recorded yet); ``save(values, expected_version)`` writes ``values`` through
     the service. Fields only the other person changed keep their change,
-    fields only this editor changed take theirs; if both changed a field
+    fields only this editor changed take this editor's; if both changed a field
     differently nothing is saved and the form comes back with the two values
     side by side and a choice for each. Returns ``(saved, form, context)``.
     """
@@ -97,13 +97,15 @@ def save_with_merge(request, form, *, load_current, save, form_kwargs=None, _att
     values = form.yours(theirs)
     loaded = form.cleaned_data.get("version")
     stored = current.version if current is not None else None
-    kept = []
+    kept, changed_by = [], ""
     if current is not None and stored != loaded:
         merged = three_way(base=form.base(), theirs=theirs, yours=values, names=form.merge_names())
         if merged.conflicts:
             asked = _ask_which(request, form, merged, theirs, stored, form_kwargs)
             return False, asked, conflict_context(asked, current)
         values, kept = merged.values, merged.kept_theirs
+        # Who changed it, read before this save becomes the latest change.
+        changed_by = services.StaleEditError(current).changed_by_name if kept else ""
     try:
         save(values, stored if current is not None else loaded)
     except services.StaleEditError:
@@ -118,9 +120,8 @@ def save_with_merge(request, form, *, load_current, save, form_kwargs=None, _att
         form.add_error(None, exc)
         return False, form, {}
     if kept:
-        stale = services.StaleEditError(current)
         labels = get_text_list([str(form.fields[name].label) for name in kept], "and")
-        who = stale.changed_by_name or "Someone else"
+        who = changed_by or "Someone else"
         messages.info(
             request, f"{who} changed {labels} after you opened this; their changes are kept."
         )
