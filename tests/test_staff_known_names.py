@@ -1,6 +1,7 @@
 """Departments, askers and ministers are chosen from the known lists on the staff pages."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -149,3 +150,14 @@ def test_a_typed_post_naming_another_department_is_a_warning(
         follow=True,
     )
     assert "is in the Department for Transport" in response.content.decode()
+
+
+def test_a_pasted_page_naming_an_unknown_department_says_so(staff_client):
+    text = (Path(__file__).parent / "data" / "pq-texts" / "001.txt").read_text(encoding="utf-8")
+    response = staff_client.post(NEW, {"action": "parse", "page_text": text})
+    assert "department" not in response.context["form"].initial
+    assert (
+        "The page names the department “Department for Education”, which is not in the list"
+        in response.content.decode()
+    )
+    assert not Department.objects.exists()

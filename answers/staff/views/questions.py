@@ -127,7 +127,15 @@ def _fill_from_paste(request):
     form = NewQuestionForm(initial={**typed, **parsed}, today=today)
     similar = similar_questions(heading=record.heading, text=record.question_text)
     seen = {question.pk for question in similar}
-    return _render_new(request, form, paste, similar=similar, seen=seen, filled=True)
+    unknown = []
+    if record.department and "department" not in parsed:
+        unknown.append(
+            f"The page names the department “{record.department}”, which is not in the "
+            "list: choose the department, or ask an admin to add it."
+        )
+    return _render_new(
+        request, form, paste, similar=similar, seen=seen, filled=True, unknown_names=unknown
+    )
 
 
 def _log_question(request):
