@@ -293,7 +293,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.overdue(today)
         if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.overdue(today).values("pk"))
+            return queryset.not_overdue(today)
         return queryset
 
 

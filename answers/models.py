@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .people import long_date
 from .text import sanitise_html
 
 
@@ -124,6 +125,16 @@ class QuestionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+def owed_answer_q(prefix=""):
+    """Still owed a substantive answer: not withdrawn, and unanswered or only held.
+
+    ``prefix`` reaches the question through a relation ("questions__").
+    """
+    return Q(**{f"{prefix}is_withdrawn": False}) & (
+        Q(**{f"{prefix}answer__isnull": True}) | Q(**{f"{prefix}answer__is_holding": True})
+    )
+
+
 class QuestionQuerySet(models.QuerySet):
     def for_list(self):
         # Every relation a list row shows, in the one query that fetches the
@@ -161,9 +172,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def unanswered(self):
         """Still owed a substantive answer (awaiting or holding)."""
-        return self.filter(is_withdrawn=False).filter(
-            Q(answer__isnull=True) | Q(answer__is_holding=True)
-        )
+        return self.filter(owed_answer_q())
 
     def overdue(self, today):
         return self.unanswered().filter(due_date__lt=today)
@@ -317,7 +326,7 @@ class GroupedQuestionRef(models.Model):
         ]
 
     def __str__(self):
-        when = f" tabled {self.date_tabled:%-d %B %Y}" if self.date_tabled else ""
+        when = f" tabled {long_date(self.date_tabled)}" if self.date_tabled else ""
         return f"{self.house} UIN {self.uin}{when}, named by {self.question}"
 
 
@@ -388,7 +397,7 @@ class Answer(models.Model):
                 {
                     "date_answered": (
                         f"The answer date must be the same as or after the date the question "
-                        f"was tabled ({tabled:%-d %B %Y})."
+                        f"was tabled ({long_date(tabled)})."
                     )
                 }
             )
@@ -401,15 +410,27 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Open or in progress: not yet done or cancelled.
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def overdue_action_q(today):
+    """A follow-up action is overdue when it is still open and its due date has passed."""
+    return Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+
+
 class FollowUpActionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
     def open(self):
-        return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.filter(overdue_action_q(today))
+
+    def not_overdue(self, today):
+        return self.exclude(overdue_action_q(today))
 
     def for_list(self):
         return self.select_related("question", "question__department", "owner")
@@ -476,9 +497,10 @@ class FollowUpAction(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        return self.status in OPEN_ACTION_STATUSES
 
     def is_overdue(self, today=None):
+        """``overdue_action_q`` for one action already in hand."""
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
 
@@ -500,4 +522,4 @@ class InternalNote(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Note on {self.question} ({self.created_at:%d %B %Y})"
+        return f"Note on {self.question} ({long_date(self.created_at)})"

@@ -44,7 +44,7 @@ from .models import (
     Minister,
     Question,
 )
-from .people import display_name
+from .people import display_name, long_date
 from .text import paragraphs_to_html
 
 
@@ -63,7 +63,8 @@ class StaleEditError(Exception):
             username = self.changed_by.get_username()
             who = f"{full_name} ({username})" if full_name else username
         when = (
-            timezone.localtime(self.changed_at).strftime("%-d %B %Y at %H:%M")
+            f"{long_date(timezone.localtime(self.changed_at))} at "
+            f"{timezone.localtime(self.changed_at):%H:%M}"
             if self.changed_at
             else ""
         )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from ... import services
 from ...models import ActionStatus, FollowUpAction, Question
+from ...people import display_name
 from ...views import page_links, paginate
 from ..filters import ActionFilter
 from ..forms import ActionForm, ActionStatusForm, EditActionForm
@@ -139,7 +140,6 @@ def _action_filter(request):
             F("due_date").asc(nulls_last=True), "id"
         ),
         today=timezone.localdate(),
-        user=request.user,
     )
 
 
@@ -230,9 +230,7 @@ def action_export(request):
                     action.due_date.isoformat() if action.due_date else "",
                     "yes" if action.is_overdue(today) else "no",
                     action.completed_on.isoformat() if action.completed_on else "",
-                    (action.owner.get_full_name() or action.owner.get_username())
-                    if action.owner
-                    else "",
+                    display_name(action.owner),
                     action.organisation,
                     "yes" if action.is_public else "no",
                     action.detail,
