@@ -142,4 +142,5 @@ def test_staff_question_page_query_count(
         services.note_create(question=question, author=staff_user, text=f"Note {i}")
     url = reverse("staff:question_detail", args=[question.pk])
     response = get_twice(staff_client, url, django_assert_num_queries, 12)
-    assert len(response.context["history"]) >= 2 * rows
+    # Logged, answered, and per row: an action added, then done, and a note.
+    assert len(response.context["history"]) == 2 + 3 * rows
