@@ -82,7 +82,10 @@ def test_a_field_both_changed_is_shown_side_by_side_and_saved_only_as_chosen(
     # Yours is marked; theirs is named.
     assert '<strong class="govuk-tag govuk-tag--blue">Yours</strong> Sam&#x27;s heading' in content
     assert "Theirs (saved by Alex)" in content and "Alex&#x27;s heading" in content
-    assert "You and someone else both changed Heading: choose which to keep." in content
+    assert (
+        '<a href="#id_keep_heading_0">Heading: which to keep: '
+        "You both changed this field: choose yours or theirs.</a>" in content
+    )
     question.refresh_from_db()
     assert (question.heading, question.uin, question.version) == ("Alex's heading", "200", 2)
     # The form holds their UIN (only they changed it) and your heading.

@@ -84,12 +84,11 @@ class StaffForm(forms.Form):
             for name in names:
                 label = self.fields[name].label
                 self.fields[f"keep_{name}"] = forms.ChoiceField(
-                    label=f"Which {label} to keep",
+                    label=f"{label}: which to keep",
                     choices=[(KEEP_YOURS, "Keep yours"), (KEEP_THEIRS, "Keep theirs")],
                     widget=GovukRadioSelect,
                     error_messages={
-                        "required": f"You and someone else both changed {label}: "
-                        "choose which to keep."
+                        "required": "You both changed this field: choose yours or theirs."
                     },
                 )
 
