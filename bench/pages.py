@@ -68,7 +68,12 @@ def build(size, url):
     # DEBUG off serves hashed static files, which need their manifest.
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     held = subprocess.run(
-        [*manage, "shell", "-c", "from answers.models import Question; print(Question.objects.count())"],
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from answers.models import Question; print(Question.objects.count())",
+        ],
         env=env,
         check=True,
         capture_output=True,
@@ -108,8 +113,16 @@ def pages(rare_word):
         ("/questions/?page=<last>", "/questions/?page=99999999", admin + "?p=99999999"),
         ("/questions/?q=health", "/questions/?q=health", admin + "?q=health"),
         (f"/questions/?q={rare_word}", f"/questions/?q={rare_word}", admin + f"?q={rare_word}"),
-        ('/questions/?q="mental health" -children', '/questions/?q=%22mental+health%22+-children', None),
-        ("/questions/?q=health&sort=newest_tabled", "/questions/?q=health&sort=newest_tabled", None),
+        (
+            '/questions/?q="mental health" -children',
+            "/questions/?q=%22mental+health%22+-children",
+            None,
+        ),
+        (
+            "/questions/?q=health&sort=newest_tabled",
+            "/questions/?q=health&sort=newest_tabled",
+            None,
+        ),
         ("/questions/?status=answered", "/questions/?status=answered", None),
         ("/questions/?status=holding", "/questions/?status=holding", None),
         ("/questions/?status=awaiting", "/questions/?status=awaiting", None),
@@ -118,7 +131,11 @@ def pages(rare_word):
             f"/questions/?department={dept}&status=answered&sort=newest_answered",
             admin + f"?department__id__exact={dept}",
         ),
-        ("/questions/?house=Lords&tabled_from=2020-01-01", "/questions/?house=Lords&tabled_from=2020-01-01", None),
+        (
+            "/questions/?house=Lords&tabled_from=2020-01-01",
+            "/questions/?house=Lords&tabled_from=2020-01-01",
+            None,
+        ),
         ("/questions/<id>/", f"/questions/{question_id}/", f"{admin}{question_id}/change/"),
         ("/departments/", "/departments/", None),
         ("/questions.json?q=health", "/questions.json?q=health", None),
@@ -231,7 +248,9 @@ def table(sizes, results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,1000000", help="Corpus sizes (default 10000,1000000).")
+    parser.add_argument(
+        "--sizes", default="10000,1000000", help="Corpus sizes (default 10000,1000000)."
+    )
     parser.add_argument("--runs", type=int, default=5, help="Timed fetches per page (default 5).")
     parser.add_argument("--sqlite", action="store_true", help="Measure SQLite files instead.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")

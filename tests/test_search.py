@@ -222,6 +222,7 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
 
 # --- query counts ------------------------------------------------------------------
 
+
 # A search costs what the list costs (see test_question_list.LIST_QUERIES):
 #   1. departments for the department select
 #   2. members who asked something, for the "Asked by" select
