@@ -144,7 +144,7 @@ def pages(rare_word):
         ("/staff/", "/staff/", None),
         ("/staff/questions/?q=health", "/staff/questions/?q=health", None),
         ("/staff/questions/?due=overdue", "/staff/questions/?due=overdue", None),
-        (f"/staff/questions/<id>/", f"/staff/questions/{question_id}/", None),
+        ("/staff/questions/<id>/", f"/staff/questions/{question_id}/", None),
         ("/staff/actions/", "/staff/actions/", "/admin/answers/followupaction/"),
         ("/staff/actions/ CSV (first byte)", "/staff/actions/export.csv", None),
         ("admin question changelist", admin, None),
@@ -227,7 +227,7 @@ def table(sizes, results):
     if large:
         head += f" {large} ms | {large} ÷ {small} | SQL at {large} | admin at {small} | admin at {large} |"
     else:
-        head += f" SQL ms | admin ms |"
+        head += " SQL ms | admin ms |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for name in results[labels[0]]:
         a = results[small][name]

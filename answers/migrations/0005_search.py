@@ -100,10 +100,24 @@ CREATE INDEX question_search ON answers_question USING gin (search_vector);
 -- newest-first list read 25 rows instead of sorting the table.
 DROP INDEX question_newest_tabled;
 CREATE INDEX question_newest_tabled ON answers_question (date_tabled DESC NULLS LAST, id DESC);
+DROP INDEX question_house_tabled;
+CREATE INDEX question_house_tabled
+    ON answers_question (house, date_tabled DESC NULLS LAST, id DESC);
+-- One department's questions, newest first (the department filter).
+CREATE INDEX question_department_newest
+    ON answers_question (department_id, date_tabled DESC NULLS LAST, id DESC);
+-- "Newest answered": DESC NULLS LAST, as the sort asks.
+DROP INDEX answer_newest;
+CREATE INDEX answer_newest ON answers_answer (date_answered DESC NULLS LAST);
 CREATE INDEX question_heading_trigram ON answers_question USING gin (heading gin_trgm_ops);
 """
 
 POSTGRES_REVERSE = r"""
+DROP INDEX answer_newest;
+CREATE INDEX answer_newest ON answers_answer (date_answered DESC);
+DROP INDEX question_department_newest;
+DROP INDEX question_house_tabled;
+CREATE INDEX question_house_tabled ON answers_question (house, date_tabled DESC);
 ALTER TABLE answers_question DROP COLUMN IF EXISTS search_vector;
 DROP INDEX question_newest_tabled;
 CREATE INDEX question_newest_tabled ON answers_question (date_tabled DESC, id DESC);
@@ -160,6 +174,10 @@ SQLITE = [
         UPDATE answers_question_fts SET asker = pq_asker_name(new.name)
         WHERE rowid IN (SELECT id FROM answers_question WHERE asking_member_id = new.id);
     END""",
+    # One department's questions, newest first (SQLite sorts NULL lowest, so
+    # DESC puts undated questions last, as the model orders them).
+    """CREATE INDEX question_department_newest
+    ON answers_question (department_id, date_tabled DESC, id DESC)""",
     """INSERT INTO answers_question_fts (rowid, uin, heading, text, answer, asker)
     SELECT q.id, q.uin, q.heading, q.text, coalesce(pq_plain_text(a.text), ''),
         coalesce(pq_asker_name(m.name), '')
@@ -169,6 +187,7 @@ SQLITE = [
 ]
 
 SQLITE_REVERSE = [
+    "DROP INDEX IF EXISTS question_department_newest",
     "DROP TRIGGER IF EXISTS answers_member_fts_update",
     "DROP TRIGGER IF EXISTS answers_answer_fts_delete",
     "DROP TRIGGER IF EXISTS answers_answer_fts_update",

@@ -14,7 +14,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import F, Func, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Concat
 
 from . import START, STOP
@@ -22,10 +22,22 @@ from . import START, STOP
 CONFIG = "english"
 
 
-# The column is the database's own (migration 0005): not a model field, so
-# no query loads it and no insert writes it.
+class SearchVectorColumn(Expression):
+    """``search_vector`` of the query's question table, under whatever alias it has.
+
+    The column is the database's own (migration 0005), not a model field, so
+    no query loads it and no insert writes it.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
 def vector():
-    return RawSQL('"answers_question"."search_vector"', [], output_field=SearchVectorField())
+    return SearchVectorColumn()
 
 
 def query(text):
