@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 
 from . import search
 from .filters import QuestionFilter
-from .models import Department, Question
+from .models import Department, Question, owed_answer_q
 from .similar import similar_questions
 
 PAGE_SIZE = 25
@@ -149,9 +149,7 @@ def department_performance(request):
     """
     today = timezone.localdate()
     substantive = Q(questions__answer__isnull=False, questions__answer__is_holding=False)
-    owed = Q(questions__is_withdrawn=False) & (
-        Q(questions__answer__isnull=True) | Q(questions__answer__is_holding=True)
-    )
+    owed = owed_answer_q("questions__")
     departments = (
         Department.objects.annotate(
             total=Count("questions"),
