@@ -91,13 +91,14 @@ def test_answers_recorded_edited_and_deleted_later_are_searched(anonymous, make_
     question = make_question(heading="Ferries")
     assert found(anonymous, "timetable") == []
     services.answer_record(
-        question=question, minister=None, date_answered=datetime.date(2025, 3, 1),
+        question=question, expected_version=None, date_answered=datetime.date(2025, 3, 1),
         text="<p>The timetable is published.</p>",
     )  # fmt: skip
     assert found(anonymous, "timetable") == ["Ferries"]
     answer = Answer.objects.get(question=question)
-    answer.text = "<p>The fares are published.</p>"
-    services.answer_save(answer=answer)
+    services.answer_update(
+        answer=answer, expected_version=answer.version, text="<p>The fares are published.</p>"
+    )
     assert found(anonymous, "timetable") == []
     assert found(anonymous, "fares") == ["Ferries"]
     Answer.objects.filter(pk=answer.pk).delete()
@@ -116,8 +117,7 @@ def test_answer_markup_is_not_searched(anonymous, make_question):
 
 def test_edited_and_deleted_questions_leave_the_index(anonymous, make_question):
     question = make_question(heading="Badgers")
-    question.heading = "Otters"
-    services.question_save(question=question)
+    services.question_update(question=question, expected_version=question.version, heading="Otters")
     assert found(anonymous, "badgers") == []
     assert found(anonymous, "otters") == ["Otters"]
     Question.objects.filter(pk=question.pk).delete()

@@ -1,7 +1,7 @@
 """Full-text search over questions: one interface, a backend per database.
 
 - PostgreSQL (``postgres.py``): a stored ``tsvector`` kept by triggers
-  (migration 0005), a GIN index, ``websearch_to_tsquery``, ``ts_rank`` and
+  (migration 0006), a GIN index, ``websearch_to_tsquery``, ``ts_rank`` and
   ``ts_headline``.
 - SQLite (``sqlite.py``): an FTS5 table kept by triggers, ``bm25()`` with
   column weights, and ``snippet()``.

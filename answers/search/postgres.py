@@ -1,6 +1,6 @@
 """PostgreSQL full-text search over ``answers_question.search_vector``.
 
-The vector is written by triggers (migration 0005) and indexed with GIN, so
+The vector is written by triggers (migration 0006) and indexed with GIN, so
 a search reads the index rather than the rows. ``ts_rank``'s default weights
 (A 1.0, B 0.4, C 0.2, D 0.1) rank the UIN and heading above the question, the
 question above the answer, the answer above the asking member's name.
@@ -25,7 +25,7 @@ CONFIG = "english"
 class SearchVectorColumn(Expression):
     """``search_vector`` of the query's question table, under whatever alias it has.
 
-    The column is the database's own (migration 0005), not a model field, so
+    The column is the database's own (migration 0006), not a model field, so
     no query loads it and no insert writes it.
     """
 

@@ -1,6 +1,6 @@
 """SQLite full-text search with FTS5: the table ``answers_question_fts``.
 
-The table (migration 0005) holds each question's UIN, heading, question,
+The table (migration 0006) holds each question's UIN, heading, question,
 answer as plain text and asking member's name, rowid = question id, kept by
 triggers; Porter stemming as PostgreSQL's English configuration does.
 ``bm25()`` ranks with column weights in the same order as PostgreSQL's A-D.

@@ -215,7 +215,7 @@ def _run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("answers", "0004_grouped_question_refs"),
+        ("answers", "0005_notes_versioned_minister_dates_removed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
