@@ -373,7 +373,7 @@ class QuestionForm(StaffForm):
             "answer_text": record.answer_text or "",
             # A page's "Holding answer received on …" line dates the holding
             # answer that came first: the answer shown is the substantive one
-            # (as services.import_page_record reads it), so is_holding stays off.
+            # (as services.question_import_page reads it), so is_holding stays off.
             "date_holding_answer": record.date_holding_answer,
         }
 
