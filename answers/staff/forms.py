@@ -148,7 +148,8 @@ def _display(field, value):
 
 # --- choosing from the known lists ----------------------------------------------
 
-_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)\s*$")
+# "Karin Smyth (4823)", or "Member of Parliament (id 4823)" for a member known by id only.
+_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?:id\s*)?(?P<id>\d+)\)\s*$")
 
 AUTOCOMPLETE_URL = "/members/search.json?role={role}"
 
