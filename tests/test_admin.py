@@ -73,7 +73,8 @@ def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
         "follow_up_actions-1-organisation": "London Borough of Havering",
         "follow_up_actions-1-due_date": "2025-04-30",
         "follow_up_actions-1-status": "open",
-        **inline_management("notes", 0),
+        **inline_management("notes", 1),
+        "notes-0-text": "  Check with the private office.  ",
     }
     response = admin_client_.post(reverse("admin:answers_question_add"), data)
     assert response.status_code == 302, (
@@ -90,6 +91,13 @@ def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
     done = actions["Obtain the OHID London action plan"]
     assert done.status == ActionStatus.DONE
     assert done.completed_on is not None
+    # The note is saved through its service: trimmed, written by whoever added it.
+    note = question.notes.get()
+    assert (note.text, note.author.username, note.version) == (
+        "Check with the private office.",
+        "ada.admin",
+        1,
+    )
     # And the public page shows it.
     page = admin_client_.get(question.get_absolute_url()).content.decode()
     assert "Obtain the OHID London action plan" in page
