@@ -25,6 +25,7 @@ from .models import (
     Question,
 )
 from .text import paragraphs_to_html
+from .workflow.services import questions_changed as workflow_sync
 
 
 class StaleEditError(Exception):
@@ -175,6 +176,8 @@ def question_save(*, question, user=None, expected_version=None):
         )
         question.full_clean(exclude=["grouped_questions"])
         question.save()
+        # The answering process follows the question's dates.
+        workflow_sync([question.pk], actor=user)
     return question
 
 
@@ -199,6 +202,8 @@ def answer_record(*, question, date_answered, text="", minister=None, is_holding
         answer.question_date_tabled = question.date_tabled
         answer.full_clean(exclude=["question"])
         answer.save()
+        # An answer recorded or imported closes the answering process.
+        workflow_sync([question.pk])
     return answer
 
 
