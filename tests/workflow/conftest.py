@@ -106,3 +106,27 @@ def in_stage(make_question, route, team, drafter):
         return q
 
     return make
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """The test client, with each request's on-commit work (emails) run as it ends.
+
+    Emails are sent once a move has committed; a test's transaction never
+    commits, so the callbacks are run at the end of each request instead.
+    """
+    for method in ("get", "post"):
+        original = getattr(client, method)
+
+        def call(*args, _original=original, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return _original(*args, **kwargs)
+
+        setattr(client, method, call)
+    return client
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a service leaves for after the commit (emails), as a block ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
