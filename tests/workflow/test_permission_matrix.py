@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from answers.staff import urls as staff_urls
 from answers.models import Stage
+from answers.staff import urls as staff_urls
 from answers.workflow import urls as workflow_urls
 from answers.workflow.stages import MOVES, OWNER, SYSTEM
 
