@@ -96,8 +96,8 @@ def on_event(event_pk):
                 url,
             ],
         )
-    if event.move in ("submit", "clear") and event.to_stage == Stage.IN_CLEARANCE:
-        step = process.current_step
+    if event.move in ("submit", "clear") and event.to_step is not None:
+        step = event.to_step
         return _send(
             clearers_of(step),
             f"PQ for clearance ({step.name}): {question.heading}",
@@ -117,7 +117,7 @@ def on_event(event_pk):
         )
     if event.move == "return":
         return _send(
-            [process.owner],
+            [event.owner],
             f"PQ returned ({event.step_name}): {question.heading}",
             [
                 f"{actor} has returned the draft answer to {heading} at step “{event.step_name}”.",

@@ -238,6 +238,10 @@ class ProcessEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     step_name = models.CharField(max_length=120, blank=True)
+    # Where the draft went next, for a submission or a clearance: whose turn it is.
+    to_step = models.ForeignKey(
+        "QuestionStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["process", "at", "id"]

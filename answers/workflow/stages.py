@@ -197,6 +197,8 @@ def apply_move(process, name, *, actor=None, owner=None, comment="", department=
         )
         step = step_before if name in ("clear", "return") else process.current_step
         event.step_name = step.name if step is not None else ""
+        if name in ("submit", "clear") and target == Stage.IN_CLEARANCE:
+            event.to_step = process.current_step
         if "owner" in move.needs:
             process.owner = owner
             event.owner = owner
