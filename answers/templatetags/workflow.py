@@ -50,7 +50,7 @@ def process_panel(context, question):
         .filter(question=question)
         .first()
     )
-    events = list(process.events.select_related("actor", "owner")) if process else []
+    events = list(process.events.select_related("actor", "owner", "to_step")) if process else []
     answer = question.get_answer()
     difference = []
     if process and process.cleared_draft and answer is not None:

@@ -93,7 +93,7 @@ def _load(request, pk):
 def process_page(request, pk):
     question, process, steps = _load(request, pk)
     drafts = list(process.drafts.select_related("author")) if process.pk else []
-    events = list(process.events.select_related("actor", "owner")) if process.pk else []
+    events = list(process.events.select_related("actor", "owner", "to_step")) if process.pk else []
     answer = question.get_answer()
     difference = []
     if answer is not None and process.cleared_draft_id:
