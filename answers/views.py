@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .filters import QuestionFilter
-from .models import Department, Question
+from .models import Department, Question, owed_answer_q
 from .similar import similar_questions
 
 PAGE_SIZE = 25
@@ -117,9 +117,7 @@ def department_performance(request):
     """
     today = timezone.localdate()
     substantive = Q(questions__answer__isnull=False, questions__answer__is_holding=False)
-    owed = Q(questions__is_withdrawn=False) & (
-        Q(questions__answer__isnull=True) | Q(questions__answer__is_holding=True)
-    )
+    owed = owed_answer_q("questions__")
     departments = (
         Department.objects.annotate(
             total=Count("questions"),

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from answers import services
-from answers.models import ClearanceRoute, Question, RouteStep, Stage
+from answers.models import ClearanceRoute, RouteStep, Stage
 from tests.browser import accessibility_violations, chromium_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,15 +61,16 @@ def setting(db):
     make_person("dee.drafter", "Drafters", "Dee", "Drafter")
     deputy = make_person("clara.clearer", "Drafters", "Clara", "Clearer")
     office = make_person("olly.office", "Drafters", "Olly", "Office")
-    question = Question(
+    question = services.question_create(
+        user=team,
         heading="School Meals: Standards",
         text="To ask the Secretary of State for Education, when she plans to revise school "
         "meal standards.",
         house="Commons",
         date_tabled=timezone.localdate(),
-        department=services.department_for(name="Department for Education"),
+        department=services.department_get_or_create(name="Department for Education"),
     )
-    services.question_save(question=question, user=team)
+    services.member_get_or_create(name="Jo Minister", house="Commons")
     route = ClearanceRoute.objects.create(department=question.department)
     RouteStep.objects.create(route=route, position=1, name="Deputy director", user=deputy)
     RouteStep.objects.create(route=route, position=2, name="Private office", user=office)

@@ -94,6 +94,8 @@ class MoveForm(WorkflowForm):
 
 
 class SubmitAnswerForm(WorkflowForm):
+    """The date and the answering minister; the text is the cleared draft's."""
+
     date_answered = forms.DateField(
         label="Date answered",
         widget=DateInput,
@@ -101,17 +103,46 @@ class SubmitAnswerForm(WorkflowForm):
         error_messages={**DATE_ERRORS, "required": "Enter the date the answer was given."},
         help_text="For example, 12/02/2025.",
     )
-    minister_name = forms.CharField(label="Answered by", max_length=255, required=False)
+    member = forms.CharField(
+        label="Answered by",
+        max_length=255,
+        required=False,
+        help_text="A known member, as on the answer form. Leave blank for the minister "
+        "named when the question was commissioned.",
+    )
     minister_role = forms.CharField(label="Minister's post", max_length=500, required=False)
+
+    def __init__(self, *args, question=None, **kwargs):
+        self.question = question
+        super().__init__(*args, **kwargs)
 
     @classmethod
     def initial_for(cls, process):
         minister = process.minister
         return {
             "date_answered": timezone.localdate(),
-            "minister_name": minister.member.name if minister else "",
+            "member": minister.member.name if minister else "",
             "minister_role": minister.title if minister else "",
         }
+
+    def clean_member(self):
+        from answers.staff.forms import member_from_text
+
+        text = self.cleaned_data.get("member", "").strip()
+        if not text:
+            return None
+        house = self.question.house if self.question is not None else None
+        return member_from_text(text, house=house, role="minister")
+
+    def clean_date_answered(self):
+        value = self.cleaned_data["date_answered"]
+        tabled = self.question.date_tabled if self.question is not None else None
+        if tabled and value < tabled:
+            raise forms.ValidationError(
+                f"The answer date must be the same as or after the date the question was "
+                f"tabled ({tabled.day} {tabled:%B %Y})."
+            )
+        return value
 
 
 class DraftForm(WorkflowForm):

@@ -224,24 +224,32 @@ def draft_save(*, process, author, answer_text, background_note="", based_on=0):
         )
 
 
-def submit_as_answer(*, question, actor, date_answered, minister_name="", minister_role=""):
-    """Turn the cleared draft into the question's answer, and close the process."""
+def submit_as_answer(*, question, actor, date_answered, member=None, minister_role=""):
+    """Turn the cleared draft into the question's answer, and close the process.
+
+    ``member`` is the answering minister (a known member) and ``minister_role``
+    their post; without them the minister expected at commissioning answers.
+    """
     from answers import services
+    from answers.text import paragraphs_to_html
 
     with transaction.atomic():
         process = process_for(question)
         draft = process.cleared_draft
         if process.stage == Stage.CLEARED and draft is None:
             raise MoveError("There is no cleared draft to submit.")
-        event = process_move(question=question, move="submit_answer", actor=actor,
-                             when=None)  # fmt: skip
-        services.answer_write(
+        event = process_move(question=question, move="submit_answer", actor=actor)
+        minister = process.minister
+        if member is not None:
+            minister = services.minister_post(
+                member=member, title=minister_role or "", department=question.department
+            )
+        services.answer_record(
             question=question,
             expected_version=None,
             date_answered=date_answered,
-            text=draft.answer_text,
-            minister_name=minister_name,
-            minister_role=minister_role,
+            text=paragraphs_to_html(draft.answer_text),
+            minister=minister,
         )
     return event
 

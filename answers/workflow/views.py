@@ -132,7 +132,9 @@ def move(request, pk, name):
     if not may_act(chosen, process, request.user):
         raise PermissionDenied
     form_class = SubmitAnswerForm if name == "submit_answer" else MoveForm
-    kwargs = {} if name == "submit_answer" else {"move": chosen, "question": question}
+    kwargs = {"question": question} if name == "submit_answer" else {
+        "move": chosen, "question": question,
+    }  # fmt: skip
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
         if form.is_valid():

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from answers.models import AnswerProcess, ClearanceRoute, RouteStep, Stage
-from answers.services import department_for
+from answers.services import department_get_or_create
 from answers.workflow import services as workflow
 
 PASSWORD = "a-long-password-1"
@@ -54,7 +54,7 @@ def private_office(db):
 
 @pytest.fixture
 def route(db, deputy, private_office):
-    department = department_for(name="Department for Education")
+    department = department_get_or_create(name="Department for Education")
     route = ClearanceRoute.objects.create(department=department, draft_working_days=2)
     RouteStep.objects.create(route=route, position=1, name="Deputy director", user=deputy)
     RouteStep.objects.create(

@@ -64,9 +64,12 @@ def test_the_road_through_the_pages(client, make_question, route, team, drafter,
     client.force_login(team)
     form = client.get(move_url(q, "submit_answer")).content.decode()
     assert "With figures." in form
+    from answers import services
+
+    services.member_get_or_create(name="Jo Minister", house="Commons")
     client.post(
         move_url(q, "submit_answer"),
-        {"date_answered": "19/02/2025", "minister_name": "Jo Minister", "minister_role": "MoS"},
+        {"date_answered": "19/02/2025", "member": "Jo Minister", "minister_role": "MoS"},
     )
     q = Question.objects.get(pk=q.pk)
     assert q.answer.text == "<p>With figures.</p>"
@@ -108,9 +111,9 @@ def test_the_answer_given_is_compared_with_the_cleared_draft(client, in_stage, t
     from answers import services
 
     q = in_stage(Stage.CLEARED)
-    services.answer_write(
+    services.answer_record(
         question=q, expected_version=None, date_answered=datetime.date(2025, 2, 19),
-        text="A better draft answer.",
+        text="<p>A better draft answer.</p>",
     )  # fmt: skip
     client.force_login(team)
     content = client.get(reverse("staff:question_detail", args=[q.pk])).content.decode()

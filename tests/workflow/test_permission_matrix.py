@@ -111,9 +111,8 @@ def test_drafters_see_nothing_else_of_the_staff_area(client, drafter, make_quest
     args = [question.pk] if "<int:pk>" in str(pattern.pattern) else []
     if str(pattern.pattern).startswith("actions/") and args:
         from answers import services
-        from answers.models import FollowUpAction
 
-        args = [services.action_save(action=FollowUpAction(question=question, title="A")).pk]
+        args = [services.action_create(question=question, title="A").pk]
     client.force_login(drafter)
     assert client.get(reverse(f"staff:{name}", args=args)).status_code == 403
 

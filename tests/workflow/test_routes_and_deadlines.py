@@ -58,9 +58,9 @@ def test_a_bank_holiday_and_a_named_day(make_question, route, team, drafter):
 
 def test_deadlines_move_when_the_due_date_changes(make_question, route, team, drafter):
     q, process = commissioned(make_question, team, drafter, date_tabled=D(2025, 2, 12))
-    q.is_named_day = True
-    q.date_for_answer = D(2025, 2, 25)
-    services.question_save(question=q)
+    services.question_update(
+        question=q, expected_version=q.version, is_named_day=True, date_for_answer=D(2025, 2, 25)
+    )
     process.refresh_from_db()
     assert process.draft_due == D(2025, 2, 21)
     assert deadlines(process)[-1] == ("Private office", D(2025, 2, 25))

@@ -108,9 +108,10 @@ def test_the_whole_road_with_a_return_records_who_and_when(
     process.refresh_from_db()
     assert process.stage == Stage.CLEARED
     assert process.cleared_draft.answer_text == "With figures."
+    minister = services.member_get_or_create(name="Jo Minister", house="Commons")
     workflow.submit_as_answer(
         question=q, actor=team, date_answered=datetime.date(2025, 2, 19),
-        minister_name="Jo Minister", minister_role="Minister of State",
+        member=minister, minister_role="Minister of State",
     )  # fmt: skip
     q = Question.objects.get(pk=q.pk)
     assert q.answer.text == "<p>With figures.</p>"
@@ -257,9 +258,9 @@ def test_a_question_arriving_with_an_answer_is_answered(make_question):
 
 def test_an_answer_recorded_later_closes_the_process(in_stage):
     q = in_stage(Stage.IN_CLEARANCE)
-    services.answer_write(
+    services.answer_record(
         question=q, expected_version=None, date_answered=datetime.date(2025, 2, 19),
-        text="The official answer.",
+        text="<p>The official answer.</p>",
     )  # fmt: skip
     process = AnswerProcess.objects.get(question=q)
     assert process.stage == Stage.ANSWERED
@@ -271,8 +272,9 @@ def test_an_answer_recorded_later_closes_the_process(in_stage):
 def test_a_holding_answer_recorded_moves_it_to_holding(in_stage):
     q = in_stage(Stage.DRAFTING)
     services.answer_record(
-        question=q, date_answered=datetime.date(2025, 2, 19), text="<p>Soon.</p>", is_holding=True
-    )
+        question=q, expected_version=None, date_answered=datetime.date(2025, 2, 19),
+        text="<p>Soon.</p>", is_holding=True,
+    )  # fmt: skip
     assert AnswerProcess.objects.get(question=q).stage == Stage.HOLDING
 
 
@@ -281,8 +283,7 @@ def test_an_imported_answer_closes_the_process(in_stage):
     from answers.importers.api_writer import import_questions
 
     q = in_stage(Stage.CLEARED)
-    q.parliament_id = 990001
-    services.question_save(question=q)
+    q = services.question_update(question=q, expected_version=q.version, parliament_id=990001)
     items = [
         parse_item(
             {
