@@ -227,6 +227,9 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a save carrying an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Full-text search lives beside the model, kept by database triggers
+    # (answers.search, migration 0006): a ``search_vector`` column on
+    # PostgreSQL, an FTS5 table on SQLite. Python never reads or writes it.
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
     objects = QuestionQuerySet.as_manager()
@@ -245,7 +248,10 @@ class Question(models.Model):
             ),
         ]
         indexes = [
-            # The public list's default ordering (newest tabled first).
+            # The public list's default ordering (newest tabled first, undated
+            # last), so a page is read from the index instead of sorting. On
+            # PostgreSQL migration 0006 rebuilds it as "date_tabled DESC NULLS
+            # LAST" to match; SQLite sorts NULL lowest, so DESC puts it last.
             models.Index(fields=["-date_tabled", "-id"], name="question_newest_tabled"),
             # The house filter is usually combined with a date range.
             models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
