@@ -73,7 +73,9 @@ def collect(today):
 
     # Drafts, to their owners.
     for process in AnswerProcess.objects.for_list().filter(
-        stage__in=[Stage.COMMISSIONED, Stage.DRAFTING, Stage.HOLDING], draft_due__lte=tomorrow
+        stage__in=[Stage.COMMISSIONED, Stage.DRAFTING, Stage.HOLDING],
+        draft_due__lte=tomorrow,
+        question__is_withdrawn=False,
     ):
         what = "Accept or reject it" if process.stage == Stage.COMMISSIONED else "Draft due"
         add([process.owner], "draft", process.pk, process.draft_due, what, process.question)
@@ -82,7 +84,9 @@ def collect(today):
     User = get_user_model()
     in_clearance = list(
         AnswerProcess.objects.for_list().filter(
-            stage=Stage.IN_CLEARANCE, current_step__deadline__lte=tomorrow
+            stage=Stage.IN_CLEARANCE,
+            current_step__deadline__lte=tomorrow,
+            question__is_withdrawn=False,
         )
     )
     group_ids = {p.current_step.group_id for p in in_clearance if p.current_step.group_id}

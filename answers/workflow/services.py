@@ -39,8 +39,9 @@ class DraftConflict(Exception):
         when = timezone.localtime(current.created_at)
         super().__init__(
             f"{who} saved version {current.number} of this draft on "
-            f"{when.day} {when:%B %Y at %H:%M} after you opened it. Your text has not been "
-            "saved: it is kept below, next to theirs, so you can combine the two."
+            f"{when.day} {when:%B %Y at %H:%M} after you opened it, changing the same text "
+            "as you. Your text has not been saved: it is kept below, next to theirs, so you "
+            "can combine the two."
         )
 
 
@@ -192,16 +193,28 @@ def bulk_commission(*, questions, owner, actor, minister=None):
 # --- drafts ---------------------------------------------------------------------
 
 
-def draft_save(*, process, author, answer_text, background_note="", based_on=0):
-    """Keep a new version of the draft, unless someone saved one since ``based_on``.
+DRAFT_FIELDS = {"answer_text": "draft answer", "background_note": "background note"}
 
-    ``based_on`` is the number of the latest version when the editor opened
-    (0 for none); a newer one raises :class:`DraftConflict` and saves nothing.
+
+def draft_save(*, process, author, answer_text, background_note="", based_on=0):
+    """Keep a new version of the draft; never silently over someone else's.
+
+    ``based_on`` is the number of the version the editor opened (0 for none).
+    When someone has saved since, the two are merged field by field against
+    that version (``answers.merge.three_way``): a field only they changed keeps
+    theirs, one only you changed takes yours, and the merged text is saved as a
+    new version (``kept_theirs`` on it names the fields kept from theirs). A
+    field you both changed differently raises :class:`DraftConflict` and
+    saves nothing.
     """
+    from answers.merge import comparable, three_way
+
     answer_text = (answer_text or "").replace("\r\n", "\n").strip()
     background_note = (background_note or "").replace("\r\n", "\n").strip()
     if not answer_text:
         raise MoveError("Write the draft answer before saving it.")
+    based_on = int(based_on or 0)
+    kept_theirs = []
     with transaction.atomic():
         AnswerProcess.objects.select_for_update().get(pk=process.pk)
         if process.stage not in (Stage.COMMISSIONED, Stage.DRAFTING, Stage.HOLDING):
@@ -210,18 +223,32 @@ def draft_save(*, process, author, answer_text, background_note="", based_on=0):
                 f"{Stage(process.stage).label.lower()}."
             )
         latest = process.drafts.select_related("author").order_by("-number").first()
-        if latest is not None and latest.number != int(based_on or 0):
-            raise DraftConflict(latest)
-        if latest is None and int(based_on or 0) != 0:
+        if latest is None and based_on != 0:
             raise MoveError("The draft you were editing no longer exists.")
+        if latest is not None and latest.number != based_on:
+            base = process.drafts.filter(number=based_on).first()
+            merge = three_way(
+                base={n: comparable(getattr(base, n)) for n in DRAFT_FIELDS} if base else None,
+                theirs={n: getattr(latest, n) for n in DRAFT_FIELDS},
+                yours={"answer_text": answer_text, "background_note": background_note},
+                names=list(DRAFT_FIELDS),
+            )
+            if merge.conflicts:
+                raise DraftConflict(latest)
+            answer_text = merge.values["answer_text"]
+            background_note = merge.values["background_note"]
+            kept_theirs = [DRAFT_FIELDS[n] for n in merge.kept_theirs]
         number = (process.drafts.aggregate(n=Max("number"))["n"] or 0) + 1
-        return Draft.objects.create(
+        draft = Draft.objects.create(
             process=process,
             number=number,
             answer_text=answer_text,
             background_note=background_note,
             author=author,
         )
+    draft.kept_theirs = kept_theirs
+    draft.merged_with = latest if kept_theirs else None
+    return draft
 
 
 def submit_as_answer(*, question, actor, date_answered, member=None, minister_role=""):

@@ -195,7 +195,7 @@ def draft(request, pk):
             if not (is_team(request.user) or process.owner_id == request.user.pk):
                 raise PermissionDenied
             try:
-                services.draft_save(
+                saved = services.draft_save(
                     process=process,
                     author=request.user,
                     answer_text=form.cleaned_data["answer_text"],
@@ -214,7 +214,18 @@ def draft(request, pk):
             except MoveError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Draft saved. Every version is kept.")
+                note = ""
+                if saved.kept_theirs:
+                    other = saved.merged_with.author
+                    who = (other.get_full_name() or other.get_username()) if other else "Someone"
+                    note = (
+                        f" {who} had saved version {saved.merged_with.number} meanwhile: their "
+                        f"{' and '.join(saved.kept_theirs)} {'was' if len(saved.kept_theirs) == 1 else 'were'} "
+                        "kept with your changes."
+                    )
+                messages.success(
+                    request, f"Draft saved as version {saved.number}. Every version is kept.{note}"
+                )
                 return redirect("workflow:process", pk=question.pk)
     else:
         form = DraftForm(

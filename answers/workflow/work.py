@@ -31,6 +31,7 @@ def work_for(user):
     processes = (
         AnswerProcess.objects.for_list()
         .select_related("question__answer")
+        .filter(question__is_withdrawn=False)
         .filter(
             Q(owner=user, stage__in=list(ACTION))
             | Q(stage=Stage.IN_CLEARANCE, current_step__user=user)

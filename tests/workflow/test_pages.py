@@ -105,6 +105,21 @@ def test_two_people_editing_one_draft_never_overwrite_each_other(client, in_stag
     # Saving again, deliberately, keeps both.
     client.post(url("draft", q), {"answer_text": "Combined.", "based_on": 2})
     assert Draft.objects.filter(process__question=q).count() == 3
+    # A change to another field is merged, and the page says whose was kept.
+    client.force_login(team)
+    client.post(url("draft", q), {"answer_text": "Combined.", "background_note": "Note",
+                                  "based_on": 3})  # fmt: skip
+    client.force_login(drafter)
+    response = client.post(
+        url("draft", q), {"answer_text": "Combined, shorter.", "based_on": 3}, follow=True
+    )
+    assert "Pat Team had saved version 4 meanwhile: their background note was kept" in (
+        response.content.decode()
+    )
+    latest = Draft.objects.filter(process__question=q).first()
+    assert (latest.number, latest.answer_text, latest.background_note) == (
+        5, "Combined, shorter.", "Note",
+    )  # fmt: skip
 
 
 def test_the_answer_given_is_compared_with_the_cleared_draft(client, in_stage, team):

@@ -170,3 +170,17 @@ def test_a_failed_send_records_nothing_so_the_next_run_retries(day, monkeypatch)
     monkeypatch.undo()
     run(D(2025, 2, 17))
     assert len(mail.outbox) == 2
+
+
+def test_a_withdrawn_question_is_neither_reminded_nor_in_my_work(day, client, drafter):
+    from answers import services
+
+    drafting, clearing, new = day
+    for q in (drafting, clearing, new):
+        services.question_update(
+            question=q, expected_version=q.version, is_withdrawn=True, date_withdrawn=D(2025, 2, 14)
+        )
+    run(D(2025, 2, 18))
+    assert mail.outbox == []
+    client.force_login(drafter)
+    assert client.get("/staff/my-work/").context["items"] == []

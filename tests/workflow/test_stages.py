@@ -233,6 +233,21 @@ def test_every_version_is_kept_and_a_stale_save_is_refused(in_stage, drafter, ot
     ]
 
 
+def test_changes_to_different_fields_are_merged(in_stage, drafter, team):
+    q = in_stage(Stage.DRAFTING)
+    process = AnswerProcess.objects.get(question=q)
+    # The team adds a background note; the drafter, from version 1, rewrites the answer.
+    workflow.draft_save(process=process, author=team, answer_text="A draft answer.",
+                        background_note="Agreed with No10.", based_on=1)  # fmt: skip
+    merged = workflow.draft_save(
+        process=process, author=drafter, answer_text="A better answer.", based_on=1
+    )
+    assert (merged.number, merged.answer_text, merged.background_note) == (
+        3, "A better answer.", "Agreed with No10.",
+    )  # fmt: skip
+    assert merged.kept_theirs == ["background note"]
+
+
 def test_a_draft_cannot_change_in_clearance(in_stage, drafter):
     q = in_stage(Stage.IN_CLEARANCE)
     process = AnswerProcess.objects.get(question=q)
