@@ -529,3 +529,18 @@ class InternalNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.question} ({long_date(self.created_at)})"
+
+
+# --- the answering process ------------------------------------------------------
+# Commission, draft, clear, submit, transfer: the models live in
+# answers/workflow/models.py and belong to this app.
+from .workflow.models import (  # noqa: E402, F401
+    AnswerProcess,
+    ClearanceRoute,
+    Draft,
+    ProcessEvent,
+    QuestionStep,
+    ReminderSent,
+    RouteStep,
+    Stage,
+)

@@ -8,3 +8,7 @@ throwaway test users and never used outside the tests.
 from pqtracker.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Emails go to django.core.mail.outbox, never out.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "http://testserver"

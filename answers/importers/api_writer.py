@@ -27,6 +27,7 @@ from answers.grouping import Held, link_grouped, refs_named_by
 from answers.models import Answer, Department, Member, Minister, Question
 from answers.services import ImportSummary
 from answers.text import html_to_text
+from answers.workflow.services import questions_changed as workflow_sync
 
 from .history import CHANGED, CREATED, record_history
 
@@ -457,6 +458,11 @@ def import_questions(items, *, user=None, history=True, progress=None):
                     outcome[item.parliament_id] = "updated"
 
             _write(Answer, new_answers, changed_answers, answer_fields, history, history_user, now)
+            # Answers close, and new dates move, the answering process.
+            workflow_sync(
+                [question.pk for question in [*new_questions, *changed_questions]]
+                + [answer.question_id for answer in [*new_answers, *changed_answers]]
+            )
 
             done += len(chunk)
             if progress is not None:
