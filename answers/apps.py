@@ -7,7 +7,9 @@ class AnswersConfig(AppConfig):
     verbose_name = "Written questions"
 
     def ready(self):
-        from . import signals
+        from . import signals, summary
+
+        summary.connect()
 
         # Sent for this app after auth's and axes's permissions exist (answers
         # comes after them in INSTALLED_APPS), so the groups get every one.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .summary_models import DepartmentMonth, SyncRun  # noqa: F401
 from .text import sanitise_html
 
 
@@ -47,11 +48,21 @@ class Department(models.Model):
             self.slug = slugify(self.name)[:255]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("department_detail", args=[self.slug])
+
 
 class Member(models.Model):
-    """A member of either House, asking or answering questions."""
+    """A member of either House, asking or answering questions.
 
-    name = models.CharField(max_length=255, db_index=True)
+    A member first known only by a Parliament id (API list pages do not name
+    members) has an empty ``name`` until ``sync_members`` fetches it from the
+    Members API; pages show ``display_name``, never a made-up name.
+    """
+
+    name = models.CharField(max_length=255, blank=True, db_index=True)
+    # "Smyth, Karin": the Members API's nameListAs, for alphabetical lists.
+    sort_name = models.CharField(max_length=255, blank=True)
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament member id"
     )
@@ -61,6 +72,10 @@ class Member(models.Model):
         max_length=255, blank=True, help_text="Constituency (MPs) or peerage (peers)."
     )
     house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
+    # The Members API's membershipStatus.statusIsActive: null until asked.
+    is_current = models.BooleanField("currently a member", null=True, blank=True)
+    # When the Members API last described this member (sync_members).
+    details_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -73,16 +88,38 @@ class Member(models.Model):
                 condition=Q(parliament_id__isnull=True),
                 name="member_unique_name_without_parliament_id",
             ),
+            # A member is known by a name, a Parliament id, or both.
+            models.CheckConstraint(
+                condition=~Q(name="") | Q(parliament_id__isnull=False),
+                name="member_has_name_or_parliament_id",
+            ),
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("member_detail", args=[self.pk])
+
+    @property
+    def has_name(self):
+        return bool(self.name)
+
+    @property
+    def display_name(self):
+        """The member's name, or what they are while only their id is known."""
+        if self.name:
+            return self.name
+        who = (
+            "Member of the House of Lords" if self.house == House.LORDS else "Member of Parliament"
+        )
+        return f"{who} (id {self.parliament_id})"
 
     @property
     def parliament_url(self):
-        """The member's page on the Parliament site, when their id is known."""
+        """The member's profile on the Parliament site, when their id is known."""
         if self.parliament_id:
-            return f"https://members.parliament.uk/member/{self.parliament_id}/contact"
+            return f"https://members.parliament.uk/member/{self.parliament_id}/career"
         return ""
 
 
@@ -114,11 +151,12 @@ class Minister(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member.name}, {self.title}" if self.title else self.member.name
+        name = self.member.display_name
+        return f"{name}, {self.title}" if self.title else name
 
     @property
     def name(self):
-        return self.member.name
+        return self.member.display_name
 
 
 class QuestionStatus(models.TextChoices):

@@ -8,6 +8,7 @@ what it returns.
 """
 
 import email.utils
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -83,6 +84,9 @@ class ParliamentApi:
         self.max_backoff = max_backoff
         self.on_retry = on_retry
         self.sleep = sleep
+        # Every HTTP request sent, retries included (what a run costs).
+        self.requests = 0
+        self._count_lock = threading.Lock()
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
@@ -112,6 +116,8 @@ class ParliamentApi:
         url = str(self.client.build_request("GET", path, params=params).url)
         for attempt in range(1, self.tries + 1):
             response = None
+            with self._count_lock:
+                self.requests += 1
             try:
                 response = self.client.get(path, params=params)
             except httpx.TimeoutException:

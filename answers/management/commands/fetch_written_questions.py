@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from answers.importers.api_items import ApiDataError, parse_document
 from answers.importers.api_writer import import_questions, needs_completion
+from answers.importers.members import complete_after_import
 from answers.importers.parliament_api import (
     DEFAULT_BACKOFF,
     DEFAULT_TIMEOUT,
@@ -103,6 +104,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Fetch and check, but write nothing."
         )
+        parser.add_argument(
+            "--no-members",
+            action="store_true",
+            help="Do not ask the Parliament Members API for the names of members still known "
+            "only by id (run sync_members later).",
+        )
 
     def handle(self, *args, **options):
         tabled_from = _date(options["tabled_from"])
@@ -155,6 +162,13 @@ class Command(BaseCommand):
                 f"Fetched {len(items)} questions {where} ({completed} completed from the detail "
                 f"endpoint): {summary}."
             )
+        )
+        complete_after_import(
+            self,
+            enabled=not options["no_members"],
+            timeout=options["timeout"],
+            tries=options["tries"],
+            backoff=options["backoff"],
         )
 
     def _report_retry(self, url, attempt, problem, delay):

@@ -1,0 +1,212 @@
+"""Public pages about people and departments, and the member type-ahead.
+
+- ``/members/<id>/``: who a member is, the questions they asked and, for a
+  minister, the answers they gave and the posts they held;
+- ``/departments/``: how each department answers, every figure a link to the
+  questions it counts;
+- ``/departments/<slug>/``: one department's figures month by month, its
+  ministers and its latest questions;
+- ``/members/search.json``: names for the "Asked by" and "Answered by"
+  type-ahead fields.
+
+Question lists go through the public list's FilterSet, so these pages agree
+with ``/questions/`` and its CSV, JSON and feed. Department figures come from
+``DepartmentMonth`` (``answers.summary``), never from counting questions.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from . import summary
+from .filters import QuestionFilter, Timeliness, members_matching
+from .models import Answer, Department, DepartmentMonth, Member, Minister, Question
+from .summary_models import next_month
+
+LATEST = 10
+SEARCH_RESULTS = 10
+ROLES = {"asker", "minister", ""}
+
+
+def _list_url(name="question_list", **params):
+    params = {key: value for key, value in params.items() if value not in (None, "")}
+    return reverse(name) + ("?" + urlencode(params) if params else "")
+
+
+def _latest(params, queryset=None):
+    """The newest questions matching ``params``, through the list's FilterSet."""
+    if queryset is None:
+        queryset = Question.objects.for_list()
+    return QuestionFilter(params, queryset=queryset).qs[:LATEST]
+
+
+# --- members ---------------------------------------------------------------------
+
+
+def member_search(request):
+    """``{"results": [{"id": pk, "label": name}]}`` for names containing every word typed.
+
+    ``role=asker`` keeps members who asked something, ``role=minister`` those
+    who answered something. Members known only by id are never offered.
+    """
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    role = request.GET.get("role", "")
+    if role not in ROLES:
+        return JsonResponse({"error": "role must be asker or minister.", "results": []}, status=400)
+    if not text or text.isdigit():
+        return JsonResponse({"results": []})
+    members = Member.objects.filter(members_matching(text)).exclude(name="")
+    if role == "asker":
+        members = members.filter(Exists(Question.objects.filter(asking_member=OuterRef("pk"))))
+    elif role == "minister":
+        members = members.filter(Exists(Answer.objects.filter(minister__member=OuterRef("pk"))))
+    results = [
+        {"id": pk, "label": name}
+        for pk, name in members.order_by("name", "pk").values_list("pk", "name")[:SEARCH_RESULTS]
+    ]
+    return JsonResponse({"results": results})
+
+
+def member_detail(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    asked = _latest({"member": str(member.pk)})
+    posts = list(
+        Minister.objects.filter(member=member)
+        .select_related("department")
+        .order_by("-start_date", "title", "pk")
+    )
+    answered = _latest({"minister": str(member.pk), "sort": "newest_answered"}) if posts else []
+    return render(
+        request,
+        "answers/member_detail.html",
+        {
+            "member": member,
+            "asked": asked,
+            "posts": posts,
+            "answered": answered,
+            "asked_query": urlencode({"member": member.pk}),
+            "answered_query": urlencode({"minister": member.pk, "sort": "newest_answered"}),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- departments -----------------------------------------------------------------
+
+
+def _figures(department_pk, totals, **bounds):
+    """Each figure with the list URL of the questions it counts."""
+    base = {"department": department_pk, **bounds}
+    links = {
+        "questions": _list_url(**base),
+        "answered": _list_url(**base, status="answered"),
+        "on_time": _list_url(**base, timeliness=Timeliness.ON_TIME),
+        "late": _list_url(**base, timeliness=Timeliness.LATE),
+        "owed": _list_url(**base, timeliness=Timeliness.OWED),
+        "overdue": _list_url(**base, timeliness=Timeliness.OVERDUE),
+        "median_days": _list_url(**base, status="answered"),
+    }
+    return {**totals, "links": links}
+
+
+def department_performance(request):
+    """How each department answers: on time, late, still owed, overdue, median days.
+
+    On time means a substantive answer on or before the computed due date
+    (the named day, or 5 or 10 working days after tabling), the measure the
+    Procedure Committee uses for the Commons.
+    """
+    today = timezone.localdate()
+    by_department = {}
+    for cell in DepartmentMonth.objects.select_related("department").order_by(
+        "department__name", "department_id"
+    ):
+        by_department.setdefault(cell.department, []).append(cell)
+    rows = []
+    for department, cells in by_department.items():
+        totals = summary.merge(cells, today)
+        if totals["questions"]:
+            rows.append({"department": department, **_figures(department.pk, totals)})
+    return render(request, "answers/department_performance.html", {"departments": rows})
+
+
+def department_detail(request, slug):
+    department = get_object_or_404(Department, slug=slug)
+    today = timezone.localdate()
+    cells = list(DepartmentMonth.objects.filter(department=department).order_by("-month"))
+    totals = _figures(department.pk, summary.merge(cells, today))
+    months = []
+    for cell in cells:
+        bounds = {}
+        if cell.month is not None:
+            last = next_month(cell.month) - datetime.timedelta(days=1)
+            bounds = {"tabled_from": cell.month.isoformat(), "tabled_to": last.isoformat()}
+        figures = _figures(department.pk, summary.merge([cell], today), **bounds)
+        figures["month"] = cell.month
+        figures["month_label"] = f"{cell.month:%B %Y}" if cell.month else "an unknown month"
+        months.append(figures)
+    chart = _chart([month for month in months if month["month"] is not None])
+    ministers = list(
+        Minister.objects.filter(department=department)
+        .select_related("member")
+        .order_by("member__name", "title", "pk")
+    )
+    # The department's own column, rather than the list's department select
+    # (which would look the department up again).
+    latest = _latest({}, Question.objects.for_list().filter(department=department))
+    return render(
+        request,
+        "answers/department_detail.html",
+        {
+            "department": department,
+            "totals": totals,
+            "months": months,
+            "chart": chart,
+            "ministers": ministers,
+            "latest": latest,
+            "department_query": urlencode({"department": department.pk}),
+            "today": today,
+        },
+    )
+
+
+CHART_BAR = 22  # px per month
+CHART_WIDTH = 600
+
+
+def _chart(months):
+    """Bars for an SVG chart, oldest month first: on time, late, still owed, as widths."""
+    months = list(reversed(months))[-24:]
+    biggest = max((m["questions"] for m in months), default=0)
+    bars = []
+    for index, month in enumerate(months):
+        scale = CHART_WIDTH / biggest if biggest else 0
+        on_time = month["on_time"] * scale
+        late = month["late"] * scale
+        owed = month["owed"] * scale
+        other = max(0.0, month["questions"] * scale - on_time - late - owed)
+        bars.append(
+            {
+                "month": month["month"],
+                "y": index * CHART_BAR,
+                "on_time": round(on_time, 1),
+                "late": round(late, 1),
+                "late_x": round(on_time, 1),
+                "owed": round(owed, 1),
+                "owed_x": round(on_time + late, 1),
+                "other": round(other, 1),
+                "other_x": round(on_time + late + owed, 1),
+                "figures": month,
+            }
+        )
+    return {
+        "bars": bars,
+        "height": len(bars) * CHART_BAR,
+        "width": CHART_WIDTH,
+        "label_width": 80,
+    }
