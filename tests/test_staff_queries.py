@@ -62,10 +62,11 @@ def get_twice(client, url, django_assert_num_queries, queries):
 #  10. my open actions (with question, department, owner joined)
 #  11. overdue actions
 #  12. recently answered questions
+#  13. the latest sync with Parliament and the latest successful one
 @pytest.mark.parametrize("rows", [1, 15])
 def test_dashboard_query_count(staff_client, fill, django_assert_num_queries, rows):
     fill(rows)
-    response = get_twice(staff_client, reverse("staff:dashboard"), django_assert_num_queries, 12)
+    response = get_twice(staff_client, reverse("staff:dashboard"), django_assert_num_queries, 13)
     assert len(response.context["overdue"]) == min(rows, 10)
     assert len(response.context["due_today"]) == min(rows, 10)
     assert len(response.context["due_this_week"]) == min(rows, 10)

@@ -156,11 +156,24 @@ class ParliamentApi:
             self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def list_pages(self, *, tabled_from, tabled_to, house=None, take=PAGE_SIZE):
-        """Each list page of questions tabled between the dates (inclusive)."""
+    def list_pages(
+        self,
+        *,
+        tabled_from=None,
+        tabled_to=None,
+        answered_from=None,
+        answered_to=None,
+        corrected_from=None,
+        corrected_to=None,
+        house=None,
+        take=PAGE_SIZE,
+    ):
+        """Each list page of the questions in a window of dates (inclusive).
+
+        The window is of tabling, answering or correction dates, the API's
+        ``tabledWhen``, ``answeredWhen`` and ``correctedWhen`` filters.
+        """
         params = {
-            "tabledWhenFrom": tabled_from.isoformat(),
-            "tabledWhenTo": tabled_to.isoformat(),
             # Names, parties and constituencies come with expandMember; the
             # API leaves withdrawn questions out unless asked.
             "expandMember": "true",
@@ -168,6 +181,16 @@ class ParliamentApi:
             "answered": "Any",
             "take": take,
         }
+        for name, value in (
+            ("tabledWhenFrom", tabled_from),
+            ("tabledWhenTo", tabled_to),
+            ("answeredWhenFrom", answered_from),
+            ("answeredWhenTo", answered_to),
+            ("correctedWhenFrom", corrected_from),
+            ("correctedWhenTo", corrected_to),
+        ):
+            if value is not None:
+                params[name] = value.isoformat()
         if house:
             params["house"] = house
         skip = 0

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from ...importers.sync import sync_status
 from ...models import FollowUpAction, Question
 from ..filters import DUE_SOON_DAYS, Due
 from .common import staff_view
@@ -86,5 +87,6 @@ def dashboard(request):
         "actions_url": actions_url,
         "due": Due,
         "rows": DASHBOARD_ROWS,
+        "sync": sync_status(),
     }
     return render(request, "staff/dashboard.html", context)
