@@ -114,7 +114,8 @@ class Command(BaseCommand):
                     api,
                     window_from,
                     window_to,
-                    recheck_days=options["recheck_days"],
+                    # A start date given by hand is a fresh start: nothing to re-check.
+                    recheck_days=0 if options["since"] else options["recheck_days"],
                     house=options["house"],
                     take=options["page_size"],
                 )
