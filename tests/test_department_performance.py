@@ -1,8 +1,10 @@
 """How departments answer: figures from the summary kept on write, each a link."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,6 +103,17 @@ def test_summary_follows_answers_moves_and_deletes(make_question):
 
     Question.objects.get(pk=question.pk).delete()
     assert not DepartmentMonth.objects.exists()
+
+
+def test_rebuild_command_restores_lost_figures(health_questions):
+    kept = sorted(DepartmentMonth.objects.values_list("department_id", "month", "questions"))
+    DepartmentMonth.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_department_summary", stdout=out)
+    assert "2 department-months" in out.getvalue()
+    assert (
+        sorted(DepartmentMonth.objects.values_list("department_id", "month", "questions")) == kept
+    )
 
 
 def test_rebuild_gives_what_the_writes_kept(health_questions):
