@@ -16,7 +16,7 @@ with ``/questions/`` and its CSV, JSON and feed. Department figures come from
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, Max, Min, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -43,6 +43,14 @@ def _latest(params, queryset=None):
     if queryset is None:
         queryset = Question.objects.for_list()
     return QuestionFilter(params, queryset=queryset).qs[:LATEST]
+
+
+def _answer_span():
+    return {
+        "first_answer": Min("answers__date_answered"),
+        "last_answer": Max("answers__date_answered"),
+        "answer_count": Count("answers"),
+    }
 
 
 # --- members ---------------------------------------------------------------------
@@ -75,10 +83,13 @@ def member_search(request):
 def member_detail(request, pk):
     member = get_object_or_404(Member, pk=pk)
     asked = _latest({"member": str(member.pk)})
+    # The API gives no post dates: a post is dated by the first and last
+    # answers given in it.
     posts = list(
         Minister.objects.filter(member=member)
         .select_related("department")
-        .order_by("-start_date", "title", "pk")
+        .annotate(**_answer_span())
+        .order_by(F("last_answer").desc(nulls_last=True), "title", "pk")
     )
     answered = _latest({"minister": str(member.pk), "sort": "newest_answered"}) if posts else []
     return render(
@@ -154,7 +165,8 @@ def department_detail(request, slug):
     ministers = list(
         Minister.objects.filter(department=department)
         .select_related("member")
-        .order_by("member__name", "title", "pk")
+        .annotate(**_answer_span())
+        .order_by(F("last_answer").desc(nulls_last=True), "member__name", "pk")
     )
     # The department's own column, rather than the list's department select
     # (which would look the department up again).

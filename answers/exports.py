@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .filters import QuestionFilter
 from .models import Question
+from .people import long_date
 from .text import html_to_text
 from .views import paginate
 
@@ -163,7 +164,7 @@ class QuestionsFeed(Feed):
         if answer:
             who = answer.minister.member.name if answer.minister else "The department"
             parts.append(
-                f"Answered by {who} on {answer.date_answered:%-d %B %Y}: {html_to_text(answer.text)}"
+                f"Answered by {who} on {long_date(answer.date_answered)}: {html_to_text(answer.text)}"
             )
         else:
             parts.append("Not answered yet.")

@@ -75,7 +75,7 @@ def test_every_figure_links_to_the_questions_it_counts(anonymous, health_questio
 
 
 def test_departments_without_questions_are_left_out(anonymous, make_question):
-    services.department_for(name="Wales Office")
+    services.department_get_or_create(name="Wales Office")
     make_question(department="Home Office")
     assert list(rows(anonymous.get(URL))) == ["Home Office"]
 
@@ -87,16 +87,22 @@ def test_summary_follows_answers_moves_and_deletes(make_question):
     assert (cell.questions, cell.owed, cell.answered) == (1, 1, 0)
 
     services.answer_record(
-        question=question, date_answered=datetime.date(2025, 3, 4), text="<p>A</p>"
+        question=question,
+        expected_version=None,
+        date_answered=datetime.date(2025, 3, 4),
+        text="<p>A</p>",
     )
     cell = DepartmentMonth.objects.get()
     assert (cell.questions, cell.owed, cell.answered, cell.on_time) == (1, 0, 1, 1)
 
     # Moved to another department and month: the old cell empties.
     question = Question.objects.get(pk=question.pk)
-    question.department = services.department_for(name="Home Office")
-    question.date_tabled = datetime.date(2025, 2, 3)
-    services.question_save(question=question)
+    services.question_update(
+        question=question,
+        expected_version=question.version,
+        department=services.department_get_or_create(name="Home Office"),
+        date_tabled=datetime.date(2025, 2, 3),
+    )
     assert list(DepartmentMonth.objects.values_list("department__name", "month", "answered")) == [
         ("Home Office", datetime.date(2025, 2, 1), 1)
     ]

@@ -27,7 +27,7 @@ def fill_department_months(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('answers', '0004_grouped_question_refs'),
+        ('answers', '0005_notes_versioned_minister_dates_removed'),
     ]
 
     operations = [
