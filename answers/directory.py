@@ -91,7 +91,16 @@ def member_detail(request, pk):
         .annotate(**_answer_span())
         .order_by(F("last_answer").desc(nulls_last=True), "title", "pk")
     )
-    answered = _latest({"minister": str(member.pk), "sort": "newest_answered"}) if posts else []
+    # Through the posts already in hand: each post's answers come newest
+    # first from the answer_minister_newest index.
+    answered = (
+        _latest(
+            {"sort": "newest_answered"},
+            Question.objects.for_list().filter(answer__minister__in=[post.pk for post in posts]),
+        )
+        if posts
+        else []
+    )
     return render(
         request,
         "answers/member_detail.html",
