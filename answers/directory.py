@@ -27,6 +27,7 @@ from . import summary
 from .filters import QuestionFilter, Timeliness, members_matching
 from .models import Answer, Department, DepartmentMonth, Member, Minister, Question
 from .summary_models import next_month
+from .views import page_links, paginate
 
 LATEST = 10
 SEARCH_RESULTS = 10
@@ -143,32 +144,47 @@ def department_performance(request):
     """
     today = timezone.localdate()
     by_department = {}
-    for cell in DepartmentMonth.objects.select_related("department").order_by(
-        "department__name", "department_id"
-    ):
-        by_department.setdefault(cell.department, []).append(cell)
+    for cell in DepartmentMonth.objects.values(
+        "department_id", "department__name", "department__slug", *summary.CELL_FIELDS
+    ).order_by("department__name", "department_id"):
+        by_department.setdefault(cell["department_id"], []).append(cell)
     rows = []
-    for department, cells in by_department.items():
+    for department_id, cells in by_department.items():
         totals = summary.merge(cells, today)
         if totals["questions"]:
+            department = Department(
+                pk=department_id,
+                name=cells[0]["department__name"],
+                slug=cells[0]["department__slug"],
+            )
             rows.append({"department": department, **_figures(department.pk, totals)})
     return render(request, "answers/department_performance.html", {"departments": rows})
+
+
+MONTHS_PER_PAGE = 24
 
 
 def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
     today = timezone.localdate()
-    cells = list(DepartmentMonth.objects.filter(department=department).order_by("-month"))
+    cells = list(
+        DepartmentMonth.objects.filter(department=department)
+        .values("month", *summary.CELL_FIELDS)
+        .order_by(F("month").desc(nulls_last=True))
+    )
     totals = _figures(department.pk, summary.merge(cells, today))
+    # Two years of months a page, newest first; the chart shows the same months.
+    page, page_error = paginate(request, cells, per_page=MONTHS_PER_PAGE)
     months = []
-    for cell in cells:
+    for cell in page.object_list:
         bounds = {}
-        if cell.month is not None:
-            last = next_month(cell.month) - datetime.timedelta(days=1)
-            bounds = {"tabled_from": cell.month.isoformat(), "tabled_to": last.isoformat()}
+        month = cell["month"]
+        if month is not None:
+            last = next_month(month) - datetime.timedelta(days=1)
+            bounds = {"tabled_from": month.isoformat(), "tabled_to": last.isoformat()}
         figures = _figures(department.pk, summary.merge([cell], today), **bounds)
-        figures["month"] = cell.month
-        figures["month_label"] = f"{cell.month:%B %Y}" if cell.month else "an unknown month"
+        figures["month"] = month
+        figures["month_label"] = f"{month:%B %Y}" if month else "an unknown month"
         months.append(figures)
     chart = _chart([month for month in months if month["month"] is not None])
     ministers = list(
@@ -187,6 +203,9 @@ def department_detail(request, slug):
             "department": department,
             "totals": totals,
             "months": months,
+            "page": page,
+            "page_links": page_links(page),
+            "page_errors": [page_error] if page_error else [],
             "chart": chart,
             "ministers": ministers,
             "latest": latest,
@@ -202,7 +221,7 @@ CHART_WIDTH = 600
 
 def _chart(months):
     """Bars for an SVG chart, oldest month first: on time, late, still owed, as widths."""
-    months = list(reversed(months))[-24:]
+    months = list(reversed(months))
     biggest = max((m["questions"] for m in months), default=0)
     bars = []
     for index, month in enumerate(months):

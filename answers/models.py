@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .people import long_date
-from .summary_models import DepartmentMonth, SyncRun  # noqa: F401
+from .summary_models import DepartmentMonth, DepartmentTotal, SyncRun  # noqa: F401
 from .text import sanitise_html
 
 

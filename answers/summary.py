@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
 
 from .deadlines import working_days_between
-from .summary_models import DepartmentMonth, first_of_month, next_month
+from .summary_models import DepartmentMonth, DepartmentTotal, first_of_month, next_month
 
 ROW_FIELDS = (
     "date_tabled",
@@ -104,9 +104,33 @@ def refresh(cells):
             stale_where |= Q(month__isnull=True)
         stale.filter(stale_where).delete()
         DepartmentMonth.objects.bulk_create(cell for cell in fresh.values() if cell.month in months)
+        _refresh_total(department_id)
 
 
-def rebuild(*, question_model=None, month_model=DepartmentMonth):
+def _add_up(cells, department_id, model):
+    """One tally (unsaved) of ``cells``, dicts with ``CELL_FIELDS`` and ``withdrawn``."""
+    total = model(department_id=department_id, owed_due=Counter(), answer_days=Counter())
+    for cell in cells:
+        for name in (*_COUNTS, "withdrawn"):
+            setattr(total, name, getattr(total, name) + cell[name])
+        total.owed_due.update(cell["owed_due"])
+        total.answer_days.update(cell["answer_days"])
+    total.owed_due = dict(sorted(total.owed_due.items()))
+    total.answer_days = dict(sorted(total.answer_days.items(), key=lambda kv: int(kv[0])))
+    return total
+
+
+def _refresh_total(department_id, *, month_model=DepartmentMonth, total_model=DepartmentTotal):
+    cells = month_model.objects.filter(department_id=department_id).values(
+        *CELL_FIELDS, "withdrawn"
+    )
+    total = _add_up(cells, department_id, total_model)
+    total_model.objects.filter(department_id=department_id).delete()
+    if total.questions:
+        total.save(force_insert=True)
+
+
+def rebuild(*, question_model=None, month_model=DepartmentMonth, total_model=DepartmentTotal):
     """Every department's figures from scratch; returns the number of rows written.
 
     The models can be given, so that a migration can run it on its own
@@ -117,6 +141,7 @@ def rebuild(*, question_model=None, month_model=DepartmentMonth):
 
     Question = question_model
     month_model.objects.all().delete()
+    total_model.objects.all().delete()
     written = 0
     department_ids = (
         Question.objects.filter(department__isnull=False)
@@ -128,6 +153,7 @@ def rebuild(*, question_model=None, month_model=DepartmentMonth):
         rows = Question.objects.filter(department_id=department_id).values_list(*ROW_FIELDS)
         fresh = _tally(rows.order_by(), department_id, model=month_model)
         month_model.objects.bulk_create(fresh.values())
+        _refresh_total(department_id, month_model=month_model, total_model=total_model)
         written += len(fresh)
     return written
 
@@ -135,23 +161,48 @@ def rebuild(*, question_model=None, month_model=DepartmentMonth):
 # --- reading ---------------------------------------------------------------------
 
 
+# The fields ``merge`` reads: fetch summary rows with ``.values(*CELL_FIELDS)``
+# (a few thousand dicts cost far less than as many model instances).
+CELL_FIELDS = ("questions", "answered", "on_time", "late", "owed", "owed_due", "answer_days")
+_COUNTS = ("questions", "answered", "on_time", "late", "owed")
+
+
 def median_days(histogram):
     """The median of a ``{"days": count}`` histogram, or None when it is empty."""
-    values = []
-    for days, count in sorted(histogram.items(), key=lambda kv: int(kv[0])):
-        values.extend([int(days)] * count)
-    return statistics.median(values) if values else None
+    pairs = sorted((int(days), count) for days, count in histogram.items() if count)
+    total = sum(count for _, count in pairs)
+    if not total:
+        return None
+
+    def nth(n):  # the n-th smallest value, from 0
+        seen = 0
+        for days, count in pairs:
+            seen += count
+            if n < seen:
+                return days
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    middle = total // 2
+    if total % 2:
+        return nth(middle)
+    return statistics.mean([nth(middle - 1), nth(middle)])
+
+
+def overdue_of(owed_due, today):
+    """Owed questions whose due date has passed, from a ``{"YYYY-MM-DD": count}`` histogram."""
+    cutoff = today.isoformat()
+    return sum(count for due, count in owed_due.items() if due and due < cutoff)
 
 
 def merge(cells, today):
-    """Totals over ``cells`` (DepartmentMonth rows) as a plain dict."""
-    total = {"questions": 0, "answered": 0, "on_time": 0, "late": 0, "owed": 0, "overdue": 0}
+    """Totals over ``cells`` (dicts with ``CELL_FIELDS``) as a plain dict."""
+    total = dict.fromkeys((*_COUNTS, "overdue"), 0)
     days = Counter()
     for cell in cells:
-        for name in ("questions", "answered", "on_time", "late", "owed"):
-            total[name] += getattr(cell, name)
-        total["overdue"] += cell.overdue(today)
-        days.update(cell.answer_days)
+        for name in _COUNTS:
+            total[name] += cell[name]
+        total["overdue"] += overdue_of(cell["owed_due"], today)
+        days.update(cell["answer_days"])
     total["median_days"] = median_days(days)
     timed = total["on_time"] + total["late"]
     total["on_time_percent"] = round(100 * total["on_time"] / timed) if timed else None

@@ -11,22 +11,14 @@ from django.db import models
 from django.db.models import Q
 
 
-class DepartmentMonth(models.Model):
-    """How one department answered the questions tabled in one month.
+class Tally(models.Model):
+    """How a department answered a set of questions (a month's, or all of them).
 
-    Kept current on every write (``answers.summary``): the departments pages
-    read these few rows instead of counting a million questions per view.
     ``owed_due`` and ``answer_days`` are small histograms, so that "overdue"
     (which depends on today) and the median working days to answer come from
     the summary too.
     """
 
-    department = models.ForeignKey(
-        "answers.Department", on_delete=models.CASCADE, related_name="months"
-    )
-    # The first day of the month tabled; null for questions whose tabling
-    # date is not known.
-    month = models.DateField(null=True, blank=True)
     questions = models.PositiveIntegerField(default=0)
     # Substantive answers (holding answers do not count).
     answered = models.PositiveIntegerField(default=0)
@@ -39,6 +31,30 @@ class DepartmentMonth(models.Model):
     owed_due = models.JSONField(default=dict, blank=True)
     # {"3": 10}: substantive answers by working days from tabling to answer.
     answer_days = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def overdue(self, today):
+        """Owed questions whose due date has passed."""
+        from answers.summary import overdue_of
+
+        return overdue_of(self.owed_due, today)
+
+
+class DepartmentMonth(Tally):
+    """How one department answered the questions tabled in one month.
+
+    Kept current on every write (``answers.summary``): the departments pages
+    read these rows instead of counting a million questions per view.
+    """
+
+    department = models.ForeignKey(
+        "answers.Department", on_delete=models.CASCADE, related_name="months"
+    )
+    # The first day of the month tabled; null for questions whose tabling
+    # date is not known.
+    month = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["department", "month"]
@@ -59,10 +75,17 @@ class DepartmentMonth(models.Model):
         when = f"{self.month:%B %Y}" if self.month else "tabling date unknown"
         return f"{self.department_id}: {when}"
 
-    def overdue(self, today):
-        """Owed questions whose due date has passed."""
-        cutoff = today.isoformat()
-        return sum(count for due, count in self.owed_due.items() if due and due < cutoff)
+
+class DepartmentTotal(Tally):
+    """A department's months added up, kept with them: ``/departments/`` reads
+    one row per department, however many years it has answered."""
+
+    department = models.OneToOneField(
+        "answers.Department", on_delete=models.CASCADE, primary_key=True, related_name="total"
+    )
+
+    def __str__(self):
+        return f"{self.department_id}: all months"
 
 
 class SyncRun(models.Model):

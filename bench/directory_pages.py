@@ -14,7 +14,6 @@ afterwards, so never point it at a database you want to keep.
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
@@ -28,12 +27,36 @@ sys.path.insert(0, str(ROOT / "bench"))
 DEPARTMENTS = 30
 ASKERS = 1400
 MINISTERS = 90
-BATCH = 10_000
+
+
+def _columns(model, given):
+    """INSERT column list and SELECT expressions: ``given``, else a neutral value."""
+    columns, expressions = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(f'"{field.column}"')
+        if field.column in given:
+            expressions.append(given[field.column])
+        elif field.column in ("created_at", "updated_at"):
+            expressions.append("now()")
+        elif field.has_default() and not callable(field.default):
+            value = field.default
+            expressions.append(
+                ("true" if value else "false") if isinstance(value, bool) else repr(value)
+            )
+        elif field.null:
+            expressions.append("NULL")
+        else:
+            expressions.append("''")
+    return ", ".join(columns), ", ".join(expressions)
 
 
 def fill(count):
+    """Generated rows, written by PostgreSQL itself (generate_series)."""
+    from django.db import connection
+
     from answers import summary
-    from answers.deadlines import due_date_for
     from answers.models import Answer, Department, Member, Minister, Question
 
     departments = Department.objects.bulk_create(
@@ -52,48 +75,47 @@ def fill(count):
         )
         for n in range(MINISTERS)
     )
-    start = datetime.date(2014, 1, 6)
-    due_cache = {}
-    made = 0
-    while made < count:
-        batch = []
-        for n in range(made, min(count, made + BATCH)):
-            tabled = start + datetime.timedelta(days=n * 3650 // count)
-            if tabled not in due_cache:
-                due_cache[tabled] = due_date_for(house="Commons", date_tabled=tabled)
-            batch.append(
-                Question(
-                    house="Commons",
-                    uin=str(n),
-                    parliament_id=n + 1,
-                    date_tabled=tabled,
-                    heading=f"Generated question {n}",
-                    text=f"To ask the Secretary of State, generated question {n}.",
-                    asking_member=members[(n * 7) % ASKERS],
-                    department=departments[n % DEPARTMENTS],
-                    due_date=due_cache[tabled],
-                )
-            )
-        questions = Question.objects.bulk_create(batch)
-        answers = []
-        for question in questions:
-            n = question.parliament_id
-            if n % 10 == 0:
-                continue
-            answered = question.date_tabled + datetime.timedelta(days=2 + n % 9)
-            answers.append(
-                Answer(
-                    question=question,
-                    minister=ministers[(n % DEPARTMENTS) + DEPARTMENTS * (n % 3)],
-                    date_answered=answered,
-                    text="<p>An answer.</p>",
-                    question_date_tabled=question.date_tabled,
-                )
-            )
-        Answer.objects.bulk_create(answers)
-        made += len(batch)
-        print(f"  {made:,} questions", end="\r", flush=True)
-    print()
+    first_department, first_member, first_minister = (
+        departments[0].pk,
+        members[0].pk,
+        ministers[0].pk,
+    )
+    tabled = f"(date '2014-01-06' + (g::bigint * 3650 / {count})::int)"
+    columns, expressions = _columns(
+        Question,
+        {
+            "house": "'Commons'",
+            "uin": "g::text",
+            "parliament_id": "g + 1",
+            "date_tabled": tabled,
+            "due_date": f"({tabled} + 7)",
+            "heading": "'Generated question ' || g",
+            "text": "'To ask the Secretary of State, generated question ' || g || '.'",
+            "asking_member_id": f"{first_member} + (g * 7) % {ASKERS}",
+            "department_id": f"{first_department} + g % {DEPARTMENTS}",
+        },
+    )
+    with connection.cursor() as cursor:
+        # Built from the models' own column names and integers only.
+        table = Question._meta.db_table
+        insert = f"INSERT INTO {table} ({columns}) SELECT {expressions} "  # noqa: S608
+        cursor.execute(insert + f"FROM generate_series(0, {count - 1}) AS g")
+        answer_columns, answer_expressions = _columns(
+            Answer,
+            {
+                "question_id": "q.id",
+                "minister_id": (
+                    f"{first_minister} + (q.parliament_id % {DEPARTMENTS}) "
+                    f"+ {DEPARTMENTS} * (q.parliament_id % 3)"
+                ),
+                "date_answered": "q.date_tabled + 2 + (q.parliament_id % 9)::int",
+                "text": "'<p>An answer.</p>'",
+                "question_date_tabled": "q.date_tabled",
+            },
+        )
+        answers = Answer._meta.db_table
+        insert = f"INSERT INTO {answers} ({answer_columns}) SELECT {answer_expressions} "  # noqa: S608
+        cursor.execute(insert + f"FROM {table} q WHERE q.parliament_id % 10 <> 0")
     started = time.perf_counter()
     rows = summary.rebuild()
     print(f"department summary: {rows:,} rows in {time.perf_counter() - started:.1f} s")
@@ -143,7 +165,7 @@ def main():
         print(f"filled in {time.perf_counter() - started:.0f} s")
         with connections["default"].cursor() as cursor:
             cursor.execute("ANALYZE")
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         department = Department.objects.order_by("pk").first()
         asker = Member.objects.order_by("pk").first()
         minister = Member.objects.filter(posts__isnull=False).order_by("pk").first()

@@ -1,5 +1,6 @@
 """sync_members, and naming members after imports, against a local Members API stand-in."""
 
+import datetime
 import io
 import json
 import re
@@ -133,6 +134,22 @@ def test_an_id_the_api_does_not_know_stays_unnamed(members_api):
     assert Member.objects.get(parliament_id=404404).display_name == (
         "Member of Parliament (id 404404)"
     )
+
+
+@pytest.mark.django_db
+def test_a_member_known_only_by_name_is_folded_into_the_named_one(members_api, make_question):
+    # Logged from a pasted page: a name, no id; then an API import: an id, no name.
+    asked = make_question(asked_by="Ms Diane Abbott", heading="From a pasted page")
+    answered = make_question(date_answered=datetime.date(2025, 3, 1), answered_by="Ms Diane Abbott")
+    unnamed((172, "Commons"))
+    out, _ = sync(members_api)
+    assert "merged 1 known only by name" in out
+    (member,) = Member.objects.filter(name="Ms Diane Abbott")
+    assert member.parliament_id == 172
+    asked.refresh_from_db()
+    answered.answer.refresh_from_db()
+    assert asked.asking_member == member
+    assert answered.answer.minister.member == member
 
 
 @pytest.mark.django_db

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
-from answers.models import House, Member
+from answers.models import Answer, House, Member, Minister, Question
 
 from .api_items import MAX_LENGTHS
 from .parliament_api import (
@@ -140,9 +141,12 @@ class MemberSyncResult:
     named: int = 0
     updated: int = 0
     missing: tuple = ()  # Parliament ids the Members API does not know
+    merged: int = 0  # same-named members without an id folded in
 
     def __str__(self):
         text = f"asked about {self.asked}, named {self.named}, updated {self.updated}"
+        if self.merged:
+            text += f", merged {self.merged} known only by name"
         if self.missing:
             text += f"; not found: {', '.join(map(str, self.missing))}"
         return text
@@ -200,7 +204,46 @@ def apply_members(members, found):
     result.missing = tuple(sorted(pid for pid, details in found.items() if details is None))
     with transaction.atomic():
         Member.objects.bulk_update(changed, [*fields, "details_updated_at"], batch_size=500)
+        result.merged = _merge_duplicates(changed)
     return result
+
+
+def _merge_duplicates(named):
+    """Fold members known only by name (page text, staff) into the same-named member with an id.
+
+    "Karin Smyth" logged from a pasted page and "Karin Smyth" (id 4519) from
+    the API are one person once the Members API names the second: her
+    questions and posts move to the member with the id. Returns how many
+    were folded.
+    """
+    by_key = {(member.name, member.house): member for member in named if member.name}
+    if not by_key:
+        return 0
+    merged = 0
+    names = {name for name, _ in by_key}
+    for duplicate in Member.objects.filter(parliament_id__isnull=True, name__in=names):
+        keeper = by_key.get((duplicate.name, duplicate.house))
+        if keeper is None:
+            continue
+        try:
+            with transaction.atomic():
+                Question.objects.filter(asking_member=duplicate).update(asking_member=keeper)
+                for post in Minister.objects.filter(member=duplicate):
+                    same = Minister.objects.filter(member=keeper, title=post.title).first()
+                    if same is None:
+                        post.member = keeper
+                        post.save(update_fields=["member"])
+                    else:
+                        Answer.objects.filter(minister=post).update(minister=same)
+                        post.delete()
+                if not keeper.party and duplicate.party:
+                    Member.objects.filter(pk=keeper.pk).update(party=duplicate.party)
+                duplicate.delete()
+        except ProtectedError:
+            # Something else still points at it; leave both rather than lose a link.
+            continue
+        merged += 1
+    return merged
 
 
 def sync_members(api, *, refresh_all=False, workers=DEFAULT_WORKERS):
