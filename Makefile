@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install css migrate seed lint format check clean
+.PHONY: run test install css migrate seed lint format check clean bench
 
 # Re-install only when the dependency lists change.
 $(BIN)/python:
@@ -55,6 +55,12 @@ format: install
 
 check: lint test
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Page times at 10k and 1M questions on PostgreSQL (databases built once and
+# reused), then the import rate beside COPY. See bench/README.md.
+bench: install
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/import_scale.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles static/css static/vendor db.sqlite3

@@ -8,6 +8,7 @@ class AnswersConfig(AppConfig):
 
     def ready(self):
         from . import signals, summary
+        from .search import sqlite  # noqa: F401 - registers the FTS triggers' SQL functions
 
         summary.connect()
 

@@ -16,7 +16,7 @@ with ``/questions/`` and its CSV, JSON and feed. Department figures come from
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +25,15 @@ from django.utils.http import urlencode
 
 from . import summary
 from .filters import QuestionFilter, Timeliness, members_matching
-from .models import Answer, Department, DepartmentMonth, Member, Minister, Question
+from .models import (
+    Answer,
+    Department,
+    DepartmentMonth,
+    DepartmentTotal,
+    Member,
+    Minister,
+    Question,
+)
 from .summary_models import next_month
 from .views import page_links, paginate
 
@@ -40,10 +48,17 @@ def _list_url(name="question_list", **params):
 
 
 def _latest(params, queryset=None):
-    """The newest questions matching ``params``, through the list's FilterSet."""
+    """The newest questions matching ``params``, through the list's FilterSet.
+
+    The ten are chosen from the questions alone (an index or a short sort)
+    and only they are joined to their answers, members and departments: the
+    joins never run over a member's or a department's every question.
+    """
     if queryset is None:
-        queryset = Question.objects.for_list()
-    return QuestionFilter(params, queryset=queryset).qs[:LATEST]
+        queryset = Question.objects.all()
+    chosen = QuestionFilter(params, queryset=queryset).qs
+    ten = chosen.values("pk")[:LATEST]
+    return Question.objects.for_list().filter(pk__in=Subquery(ten)).order_by(*chosen.query.order_by)
 
 
 def _answer_span():
@@ -143,21 +158,19 @@ def department_performance(request):
     Procedure Committee uses for the Commons.
     """
     today = timezone.localdate()
-    by_department = {}
-    for cell in DepartmentMonth.objects.values(
-        "department_id", "department__name", "department__slug", *summary.CELL_FIELDS
-    ).order_by("department__name", "department_id"):
-        by_department.setdefault(cell["department_id"], []).append(cell)
     rows = []
-    for department_id, cells in by_department.items():
-        totals = summary.merge(cells, today)
-        if totals["questions"]:
-            department = Department(
-                pk=department_id,
-                name=cells[0]["department__name"],
-                slug=cells[0]["department__slug"],
-            )
-            rows.append({"department": department, **_figures(department.pk, totals)})
+    for total in (
+        DepartmentTotal.objects.filter(questions__gt=0)
+        .values("department_id", "department__name", "department__slug", *summary.CELL_FIELDS)
+        .order_by("department__name", "department_id")
+    ):
+        department = Department(
+            pk=total["department_id"],
+            name=total["department__name"],
+            slug=total["department__slug"],
+        )
+        figures = _figures(department.pk, summary.merge([total], today))
+        rows.append({"department": department, **figures})
     return render(request, "answers/department_performance.html", {"departments": rows})
 
 
@@ -167,13 +180,14 @@ MONTHS_PER_PAGE = 24
 def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
     today = timezone.localdate()
-    cells = list(
+    total = DepartmentTotal.objects.filter(department=department).values(*summary.CELL_FIELDS)
+    totals = _figures(department.pk, summary.merge(list(total), today))
+    # Two years of months a page, newest first; the chart shows the same months.
+    cells = (
         DepartmentMonth.objects.filter(department=department)
         .values("month", *summary.CELL_FIELDS)
         .order_by(F("month").desc(nulls_last=True))
     )
-    totals = _figures(department.pk, summary.merge(cells, today))
-    # Two years of months a page, newest first; the chart shows the same months.
     page, page_error = paginate(request, cells, per_page=MONTHS_PER_PAGE)
     months = []
     for cell in page.object_list:
@@ -193,9 +207,7 @@ def department_detail(request, slug):
         .annotate(**_answer_span())
         .order_by(F("last_answer").desc(nulls_last=True), "member__name", "pk")
     )
-    # The department's own column, rather than the list's department select
-    # (which would look the department up again).
-    latest = _latest({}, Question.objects.for_list().filter(department=department))
+    latest = _latest({}, Question.objects.filter(department=department))
     return render(
         request,
         "answers/department_detail.html",

@@ -68,8 +68,6 @@ class Member(models.Model):
     """
 
     name = models.CharField(max_length=255, blank=True, db_index=True)
-    # "Smyth, Karin": the Members API's nameListAs, for alphabetical lists.
-    sort_name = models.CharField(max_length=255, blank=True)
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament member id"
     )
@@ -94,11 +92,6 @@ class Member(models.Model):
                 fields=["name", "house"],
                 condition=Q(parliament_id__isnull=True),
                 name="member_unique_name_without_parliament_id",
-            ),
-            # A member is known by a name, a Parliament id, or both.
-            models.CheckConstraint(
-                condition=~Q(name="") | Q(parliament_id__isnull=False),
-                name="member_has_name_or_parliament_id",
             ),
         ]
 
@@ -265,6 +258,9 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a save carrying an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Full-text search lives beside the model, kept by database triggers
+    # (answers.search, migration 0006): a ``search_vector`` column on
+    # PostgreSQL, an FTS5 table on SQLite. Python never reads or writes it.
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
     objects = QuestionQuerySet.as_manager()
@@ -283,7 +279,10 @@ class Question(models.Model):
             ),
         ]
         indexes = [
-            # The public list's default ordering (newest tabled first).
+            # The public list's default ordering (newest tabled first, undated
+            # last), so a page is read from the index instead of sorting. On
+            # PostgreSQL migration 0006 rebuilds it as "date_tabled DESC NULLS
+            # LAST" to match; SQLite sorts NULL lowest, so DESC puts it last.
             models.Index(fields=["-date_tabled", "-id"], name="question_newest_tabled"),
             # The house filter is usually combined with a date range.
             models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),

@@ -24,6 +24,7 @@ leaves nothing half-written.
 
 import datetime
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
@@ -227,6 +228,10 @@ def minister_post(*, member: Member, title: str = "", department: Department | N
     return minister
 
 
+# The department a post's title names in its closing brackets.
+_POST_DEPARTMENT = re.compile(r"\((?P<name>[^()]+)\)\s*$")
+
+
 def minister_department_warning(*, minister: Minister | None, department: Department | None
                                 ) -> str:  # fmt: skip
     """A warning when the minister's post is in another department than the question's.
@@ -236,19 +241,18 @@ def minister_department_warning(*, minister: Minister | None, department: Depart
     """
     if minister is None or department is None:
         return ""
-    other = None
+    other = ""
+    named = _POST_DEPARTMENT.search(minister.title or "")
     if minister.department_id and minister.department_id != department.pk:
-        other = minister.department
-    elif minister.title:
-        for candidate in Department.objects.exclude(pk=department.pk).only("name"):
-            if candidate.name.lower() in minister.title.lower():
-                other = candidate
-                break
-    if other is None:
+        other = minister.department.name
+    elif named and named["name"].strip().lower() != department.name.lower():
+        # "Minister of State (Department for Work and Pensions)"
+        other = named["name"].strip()
+    if not other:
         return ""
     post = minister.title or "their post"
     return (
-        f"{minister.member.name}’s post ({post}) is in the {other.name}, but the question "
+        f"{minister.member.name}’s post ({post}) is in the {other}, but the question "
         f"is addressed to the {department.name}. Check the minister and the department."
     )
 

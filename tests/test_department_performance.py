@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answers import services, summary
-from answers.models import Department, DepartmentMonth, Question
+from answers.models import Department, DepartmentMonth, DepartmentTotal, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,12 @@ def test_summary_follows_answers_moves_and_deletes(make_question):
         ("Home Office", datetime.date(2025, 2, 1), 1)
     ]
 
+    total = DepartmentTotal.objects.get()
+    assert (total.department.name, total.questions, total.answered) == ("Home Office", 1, 1)
+
     Question.objects.get(pk=question.pk).delete()
     assert not DepartmentMonth.objects.exists()
+    assert not DepartmentTotal.objects.exists()
 
 
 def test_rebuild_command_restores_lost_figures(health_questions):
@@ -151,8 +155,8 @@ def test_rebuild_gives_what_the_writes_kept(health_questions):
     assert rebuilt == kept
 
 
-# One query however many departments and questions: the summary rows with
-# their departments (never the questions themselves).
+# One query however many departments, months and questions: one summary row
+# per department, with its name (never the questions themselves).
 @pytest.mark.parametrize("count", [1, 60])
 def test_query_count_is_fixed(anonymous, make_question, django_assert_num_queries, count):
     for n in range(count):

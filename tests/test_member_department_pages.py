@@ -122,6 +122,25 @@ def test_department_page_figures_chart_table_and_ministers(anonymous, make_quest
     assert "Dame Diana Johnson" in body
 
 
+def test_department_months_come_two_years_a_page(anonymous, make_question):
+    for n in range(30):
+        make_question(
+            department="Home Office", date_tabled=datetime.date(2020 + n // 12, 1 + n % 12, 6)
+        )
+    department = Department.objects.get()
+    first = anonymous.get(department.get_absolute_url())
+    assert [m["month"] for m in first.context["months"]][:2] == [
+        datetime.date(2022, 6, 1),
+        datetime.date(2022, 5, 1),
+    ]
+    assert len(first.context["months"]) == 24
+    assert len(first.context["chart"]["bars"]) == 24
+    assert first.context["totals"]["questions"] == 30
+    second = anonymous.get(department.get_absolute_url(), {"page": "2"})
+    assert len(second.context["months"]) == 6
+    assert second.context["months"][-1]["month"] == datetime.date(2020, 1, 1)
+
+
 def test_unknown_member_or_department_is_a_404(anonymous):
     assert anonymous.get(reverse("member_detail", args=[999])).status_code == 404
     assert anonymous.get(reverse("department_detail", args=["nowhere"])).status_code == 404
@@ -176,7 +195,8 @@ def _fill(make_question, rows):
 # A member who asked questions, whatever their number:
 #   1. the member
 #   2. their posts (none: so no answers are looked for)
-#   3. their latest questions, through the list's FilterSet, everything joined
+#   3. their latest questions, through the list's FilterSet: the ten chosen
+#      from the questions alone, then joined to answers, members, departments
 # A minister, whatever their number of answers: those three, and
 #   4. their latest answers, through the list's FilterSet
 @pytest.mark.parametrize("rows", [1, 40])
@@ -195,16 +215,18 @@ def test_member_page_query_count_is_fixed(
 
 # A department page, whatever its number of questions and months:
 #   1. the department
-#   2. its summary rows, one a month (never the questions themselves)
-#   3. its ministers, with their members
-#   4. its latest questions, everything joined
+#   2. its totals (one summary row; never the questions themselves)
+#   3. how many months it has (for the month pages)
+#   4. this page of months, newest first (summary rows)
+#   5. its ministers, with their members and the span of their answers
+#   6. its latest questions, the ten chosen from the questions alone, then joined
 @pytest.mark.parametrize("rows", [1, 40])
 def test_department_page_query_count_is_fixed(
     anonymous, make_question, django_assert_num_queries, rows
 ):
     _fill(make_question, rows)
     department = Department.objects.get()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = anonymous.get(department.get_absolute_url())
     assert response.context["totals"]["questions"] == rows
 

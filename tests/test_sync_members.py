@@ -40,9 +40,8 @@ def test_members_known_only_by_id_get_names_parties_seats_and_status(members_api
     out, _ = sync(members_api)
     assert "named 3" in out
     mp = Member.objects.get(parliament_id=172)
-    assert (mp.name, mp.sort_name, mp.party, mp.constituency, mp.house, mp.is_current) == (
+    assert (mp.name, mp.party, mp.constituency, mp.house, mp.is_current) == (
         "Ms Diane Abbott",
-        "Abbott, Ms Diane",
         "Independent",
         "Hackney North and Stoke Newington",
         "Commons",

@@ -50,7 +50,6 @@ HOUSES = {1: House.COMMONS, 2: House.LORDS}
 class MemberDetails:
     parliament_id: int
     name: str
-    sort_name: str
     party: str
     constituency: str
     house: str
@@ -111,7 +110,6 @@ def parse_member(data, expected_id):
     return MemberDetails(
         parliament_id=expected_id,
         name=_text(value.get("nameDisplayAs"), "nameDisplayAs", required=True),
-        sort_name=_text(value.get("nameListAs"), "nameListAs"),
         party=_text(party.get("name"), "latestParty.name", limit=MAX_LENGTHS["party"]),
         constituency=_text(
             membership.get("membershipFrom"), "latestHouseMembership.membershipFrom"
@@ -185,7 +183,7 @@ def apply_members(members, found):
     now = timezone.now()
     result = MemberSyncResult(asked=len(members))
     changed = []
-    fields = ["name", "sort_name", "party", "constituency", "house", "is_current"]
+    fields = ["name", "party", "constituency", "house", "is_current"]
     for member in members:
         details = found.get(member.parliament_id)
         if details is None:
