@@ -508,3 +508,7 @@ class AccountAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+# Clearance routes of the answering process.
+from .workflow import admin as workflow_admin  # noqa: E402, F401
