@@ -166,6 +166,20 @@ def owed_answer_q(prefix=""):
     )
 
 
+# When a question still owed an answer (``owed_answer_q``) is due.
+def overdue_q(today):
+    return Q(due_date__lt=today)
+
+
+def due_on_q(day):
+    return Q(due_date=day)
+
+
+def due_soon_q(today, *, days=7):
+    """Due after today and within ``days`` days."""
+    return Q(due_date__gt=today, due_date__lte=today + datetime.timedelta(days=days))
+
+
 class QuestionQuerySet(models.QuerySet):
     def for_list(self):
         # Every relation a list row shows, in the one query that fetches the
@@ -206,16 +220,14 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(owed_answer_q())
 
     def overdue(self, today):
-        return self.unanswered().filter(due_date__lt=today)
+        return self.unanswered().filter(overdue_q(today))
 
     def due_on(self, day):
-        return self.unanswered().filter(due_date=day)
+        return self.unanswered().filter(due_on_q(day))
 
     def due_soon(self, today, *, days=7):
         """Owed an answer due after today and within ``days`` days."""
-        return self.unanswered().filter(
-            due_date__gt=today, due_date__lte=today + datetime.timedelta(days=days)
-        )
+        return self.unanswered().filter(due_soon_q(today, days=days))
 
 
 class Question(models.Model):
