@@ -209,7 +209,7 @@ class FollowUpActionInline(admin.TabularInline):
         "is_public",
         "completed_on",
     ]
-    # Set by the status change (services.action_save), never typed.
+    # Set by the status change (services.action_update), never typed.
     readonly_fields = ["completed_on"]
 
 

@@ -25,6 +25,7 @@ leaves nothing half-written.
 import datetime
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
@@ -34,6 +35,7 @@ from django.utils import timezone
 
 from . import grouping
 from .deadlines import due_date_for
+from .importers.page_text import PageRecord
 from .models import (
     ActionStatus,
     Answer,
@@ -341,7 +343,8 @@ def _find_question_for_record(record):
     return candidates.filter(text=record.question_text).order_by("id").first()
 
 
-def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Question, str]:
+def question_import_page(*, record: PageRecord, user=None, source_url: str = ""
+                         ) -> tuple[Question, str]:  # fmt: skip
     """Create or update one question (and its answer) from a parsed page record.
 
     Returns ``(question, outcome)`` with outcome "created", "updated" or
@@ -424,7 +427,8 @@ def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Qu
     return question, outcome
 
 
-def questions_import_pages(*, records, user=None, source_url: str = "") -> ImportSummary:
+def questions_import_pages(*, records: Iterable[PageRecord], user=None, source_url: str = ""
+                           ) -> ImportSummary:  # fmt: skip
     """Import every parsed page record, all or nothing."""
     summary = ImportSummary()
     with transaction.atomic():

@@ -147,3 +147,21 @@ def test_answer_html_typed_in_the_admin_is_sanitised_before_it_reaches_the_publi
     assert "onclick" not in answer.text
     assert "javascript:" not in answer.text
     assert "Fine." in admin_client_.get(question.get_absolute_url()).content.decode()
+
+
+def test_an_answer_corrected_in_the_admin_keeps_its_original_as_imports_do(make_question):
+    from answers import services
+
+    question = make_question(date_answered=datetime.date(2025, 3, 1), answer_text="First.")
+    answer = question.answer
+    answer.text = "<p>Corrected.</p>"
+    answer.is_correction = True
+    answer.date_corrected = datetime.date(2025, 3, 5)
+    services.answer_update(answer=answer, expected_version=answer.version)
+    answer.refresh_from_db()
+    assert (answer.text, answer.original_text, answer.original_date_answered) == (
+        "<p>Corrected.</p>",
+        "<p>First.</p>",
+        datetime.date(2025, 3, 1),
+    )
+    assert answer.version == 2

@@ -5,13 +5,15 @@ Rows are matched by Parliament ids (questions, departments, members) and
 written with ``bulk_create``/``bulk_update`` a chunk at a time, because an
 import of a month of questions row by row through ``save()`` takes minutes.
 
-Bulk writes skip ``save()``, so what ``save()`` and the services would do is
-done here, with the same helpers: due dates from ``answers.deadlines``, the
-answer's copy of the tabling date, version bumps (so a staff edit open on a
-question that an import changed is refused as stale), ``updated_at``, and
-history rows (``answers.importers.history``). Departments and named members go
-through ``answers.services`` itself: there are few of them, and the services
-hold the rules for matching a member or department first known from page text.
+Bulk writes skip ``save()`` and the per-record services, so their rules are
+applied here through the same functions: due dates from ``answers.deadlines``,
+the holding-answer and correction rules (``services.answer_holding_date``,
+``services.answer_original``), version bumps (``services.version_bump``, so a
+staff edit open on a question that an import changed is merged with it),
+the answer's copy of the tabling date, ``updated_at``, and history rows
+(``answers.importers.history``). Departments and named members go through
+``answers.services`` itself: there are few of them, and the services hold the
+rules for matching a member or department first known from page text.
 """
 
 from functools import lru_cache
