@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .people import long_date
+from .summary_models import DepartmentMonth, DepartmentTotal, SyncRun  # noqa: F401
 from .text import sanitise_html
 
 
@@ -54,11 +55,19 @@ class Department(models.Model):
             self.slug = slug
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("department_detail", args=[self.slug])
+
 
 class Member(models.Model):
-    """A member of either House, asking or answering questions."""
+    """A member of either House, asking or answering questions.
 
-    name = models.CharField(max_length=255, db_index=True)
+    A member first known only by a Parliament id (API list pages do not name
+    members) has an empty ``name`` until ``sync_members`` fetches it from the
+    Members API; pages show ``display_name``, never a made-up name.
+    """
+
+    name = models.CharField(max_length=255, blank=True, db_index=True)
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament member id"
     )
@@ -68,6 +77,10 @@ class Member(models.Model):
         max_length=255, blank=True, help_text="Constituency (MPs) or peerage (peers)."
     )
     house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
+    # The Members API's membershipStatus.statusIsActive: null until asked.
+    is_current = models.BooleanField("currently a member", null=True, blank=True)
+    # When the Members API last described this member (sync_members).
+    details_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -83,13 +96,30 @@ class Member(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("member_detail", args=[self.pk])
+
+    @property
+    def has_name(self):
+        return bool(self.name)
+
+    @property
+    def display_name(self):
+        """The member's name, or what they are while only their id is known."""
+        if self.name:
+            return self.name
+        who = (
+            "Member of the House of Lords" if self.house == House.LORDS else "Member of Parliament"
+        )
+        return f"{who} (id {self.parliament_id})"
 
     @property
     def parliament_url(self):
-        """The member's page on the Parliament site, when their id is known."""
+        """The member's profile on the Parliament site, when their id is known."""
         if self.parliament_id:
-            return f"https://members.parliament.uk/member/{self.parliament_id}/contact"
+            return f"https://members.parliament.uk/member/{self.parliament_id}/career"
         return ""
 
 
@@ -113,7 +143,8 @@ class Minister(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member.name}, {self.title}" if self.title else self.member.name
+        name = self.member.display_name
+        return f"{name}, {self.title}" if self.title else name
 
 
 class QuestionStatus(models.TextChoices):

@@ -190,6 +190,15 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not DEBUG)
 EMAIL_TIMEOUT = 20
+
+# The Parliament Members API, which names members the questions API gives only
+# by id (sync_members, and after each import unless MEMBERS_SYNC_AFTER_IMPORT
+# is off).
+PARLIAMENT_MEMBERS_API_BASE_URL = os.environ.get(
+    "PARLIAMENT_MEMBERS_API_BASE_URL", "https://members-api.parliament.uk"
+)
+MEMBERS_SYNC_AFTER_IMPORT = env_bool("MEMBERS_SYNC_AFTER_IMPORT", default=True)
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -51,7 +51,10 @@ def fill(route, pattern, question):
     """A real URL for ``route``, its parameters pointing at the probe question."""
     url = "/" + route
     for name in pattern.pattern.converters:
-        if name in ("pk", "id", "question_id"):
+        if name == "pk" and route.startswith("members/"):
+            # The minister: their page shows the most (posts and answers).
+            value = question.answer.minister.member.pk
+        elif name in ("pk", "id", "question_id"):
             value = question.pk
         elif name == "slug" and question.department:
             value = question.department.slug
@@ -164,6 +167,9 @@ def test_every_public_url_is_covered():
         "questions/",
         "questions/<int:pk>/",
         "departments/",
+        "departments/<slug:slug>/",
+        "members/<int:pk>/",
+        "members/search.json",
         "questions.csv",
         "questions.json",
         "questions/feed/",

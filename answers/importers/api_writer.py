@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from answers import services
+from answers import summary as department_summary
 from answers.deadlines import due_date_for
 from answers.grouping import Held, link_grouped, refs_named_by
 from answers.models import Answer, Department, Member, Minister, Question
@@ -38,9 +39,9 @@ CHUNK_SIZE = 500
 HISTORY_REASON = "Imported from the Parliament Written Questions API"
 
 
-def placeholder_member_name(parliament_id):
-    """A member known only by id until an item names them (list pages do not)."""
-    return f"Member {parliament_id}"
+# A member known only by id until an item or the Members API names them (list
+# pages do not): stored without a name, shown as Member.display_name.
+PLACEHOLDER_NAME = ""
 
 
 def _chunks(values, size=CHUNK_SIZE):
@@ -282,7 +283,7 @@ def _members(items):
         elif member is None:
             placeholders.append(
                 Member(
-                    name=placeholder_member_name(parliament_id),
+                    name=PLACEHOLDER_NAME,
                     parliament_id=parliament_id,
                     house=houses[parliament_id],
                 )
@@ -362,6 +363,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
     outcome = {}
     questions = {}
     arrived = []  # created, or changed by this import
+    before = {}  # parliament id -> (department id, month) before this import
     total = len(items)
     done = 0
 
@@ -375,6 +377,11 @@ def import_questions(items, *, user=None, history=True, progress=None):
             new_questions, changed_questions, question_fields = [], [], set()
             for item in chunk:
                 question = held.get(item.parliament_id)
+                if question is not None:
+                    # The department-month it counted in before this import.
+                    before[item.parliament_id] = department_summary.cell_of(
+                        question.department_id, question.date_tabled
+                    )
                 text, text_is_truncated = merged_question_text(question, item)
                 values = {
                     "parliament_id": item.parliament_id,
@@ -467,6 +474,19 @@ def import_questions(items, *, user=None, history=True, progress=None):
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+
+        # Bulk writes send no signals: the department figures of every
+        # department-month a created or changed question touches, recomputed.
+        touched = set()
+        for pid, kind in outcome.items():
+            if kind != "unchanged":
+                question = questions[pid]
+                touched.add(
+                    department_summary.cell_of(question.department_id, question.date_tabled)
+                )
+                if pid in before:
+                    touched.add(before[pid])
+        department_summary.refresh(touched)
 
         parliament_id_of = {question.pk: pid for pid, question in questions.items()}
         for pk in _link_groups(items, questions, arrived):

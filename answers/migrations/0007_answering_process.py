@@ -6,152 +6,463 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('answers', '0006_search'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("answers", "0006_search"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnswerProcess',
+            name="AnswerProcess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('new', 'New'), ('transferred_in', 'Transferred in'), ('commissioned', 'Awaiting acceptance'), ('rejected', 'Rejected by owner'), ('drafting', 'Drafting'), ('in_clearance', 'In clearance'), ('cleared', 'Cleared'), ('holding', 'Holding answer sent'), ('answered', 'Answered'), ('transferred_out', 'Transferred out')], default='new', max_length=20)),
-                ('draft_due', models.DateField(blank=True, db_index=True, null=True)),
-                ('transfer_department', models.CharField(blank=True, help_text='Where it went (transferred out) or came from.', max_length=255)),
-                ('transfer_date', models.DateField(blank=True, null=True)),
-                ('stage_since', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('minister', models.ForeignKey(blank=True, help_text='The minister expected to answer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='answers.minister')),
-                ('owner', models.ForeignKey(blank=True, help_text='The policy lead who drafts the answer.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='processes_owned', to=settings.AUTH_USER_MODEL)),
-                ('question', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='process', to='answers.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("transferred_in", "Transferred in"),
+                            ("commissioned", "Awaiting acceptance"),
+                            ("rejected", "Rejected by owner"),
+                            ("drafting", "Drafting"),
+                            ("in_clearance", "In clearance"),
+                            ("cleared", "Cleared"),
+                            ("holding", "Holding answer sent"),
+                            ("answered", "Answered"),
+                            ("transferred_out", "Transferred out"),
+                        ],
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("draft_due", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "transfer_department",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where it went (transferred out) or came from.",
+                        max_length=255,
+                    ),
+                ),
+                ("transfer_date", models.DateField(blank=True, null=True)),
+                ("stage_since", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "minister",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The minister expected to answer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="answers.minister",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The policy lead who drafts the answer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="processes_owned",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process",
+                        to="answers.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answering process',
-                'permissions': [('manage_process', 'Run the answering process (commission, transfer, submit)'), ('work_on_process', 'Draft and clear the questions one is given')],
+                "verbose_name": "answering process",
+                "permissions": [
+                    ("manage_process", "Run the answering process (commission, transfer, submit)"),
+                    ("work_on_process", "Draft and clear the questions one is given"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ClearanceRoute',
+            name="ClearanceRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draft_working_days', models.PositiveSmallIntegerField(default=2, help_text="The draft is due this many working days before the question's due date; the clearance steps share the days in between.", verbose_name='draft due (working days before the answer is due)')),
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='clearance_route', to='answers.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "draft_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="The draft is due this many working days before the question's due date; the clearance steps share the days in between.",
+                        verbose_name="draft due (working days before the answer is due)",
+                    ),
+                ),
+                (
+                    "department",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clearance_route",
+                        to="answers.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clearance route',
+                "verbose_name": "clearance route",
             },
         ),
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('answer_text', models.TextField(verbose_name='draft answer')),
-                ('background_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='answers.answerprocess')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("answer_text", models.TextField(verbose_name="draft answer")),
+                ("background_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to="answers.answerprocess",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['process', '-number'],
+                "ordering": ["process", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='answerprocess',
-            name='cleared_draft',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='answers.draft'),
+            model_name="answerprocess",
+            name="cleared_draft",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="answers.draft",
+            ),
         ),
         migrations.CreateModel(
-            name='QuestionStep',
+            name="QuestionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example: Deputy director, SpAd.', max_length=120)),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('deadline', models.DateField(blank=True, db_index=True, null=True)),
-                ('cleared_at', models.DateTimeField(blank=True, null=True)),
-                ('cleared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='answers.answerprocess')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example: Deputy director, SpAd.", max_length=120
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                ("deadline", models.DateField(blank=True, db_index=True, null=True)),
+                ("cleared_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="answers.answerprocess",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clearance step on a question',
-                'ordering': ['process', 'position', 'id'],
+                "verbose_name": "clearance step on a question",
+                "ordering": ["process", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessEvent',
+            name="ProcessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('move', models.CharField(max_length=30)),
-                ('from_stage', models.CharField(choices=[('new', 'New'), ('transferred_in', 'Transferred in'), ('commissioned', 'Awaiting acceptance'), ('rejected', 'Rejected by owner'), ('drafting', 'Drafting'), ('in_clearance', 'In clearance'), ('cleared', 'Cleared'), ('holding', 'Holding answer sent'), ('answered', 'Answered'), ('transferred_out', 'Transferred out')], max_length=20)),
-                ('to_stage', models.CharField(choices=[('new', 'New'), ('transferred_in', 'Transferred in'), ('commissioned', 'Awaiting acceptance'), ('rejected', 'Rejected by owner'), ('drafting', 'Drafting'), ('in_clearance', 'In clearance'), ('cleared', 'Cleared'), ('holding', 'Holding answer sent'), ('answered', 'Answered'), ('transferred_out', 'Transferred out')], max_length=20)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('comment', models.TextField(blank=True)),
-                ('step_name', models.CharField(blank=True, max_length=120)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='answers.answerprocess')),
-                ('to_step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='answers.questionstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("move", models.CharField(max_length=30)),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("transferred_in", "Transferred in"),
+                            ("commissioned", "Awaiting acceptance"),
+                            ("rejected", "Rejected by owner"),
+                            ("drafting", "Drafting"),
+                            ("in_clearance", "In clearance"),
+                            ("cleared", "Cleared"),
+                            ("holding", "Holding answer sent"),
+                            ("answered", "Answered"),
+                            ("transferred_out", "Transferred out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("transferred_in", "Transferred in"),
+                            ("commissioned", "Awaiting acceptance"),
+                            ("rejected", "Rejected by owner"),
+                            ("drafting", "Drafting"),
+                            ("in_clearance", "In clearance"),
+                            ("cleared", "Cleared"),
+                            ("holding", "Holding answer sent"),
+                            ("answered", "Answered"),
+                            ("transferred_out", "Transferred out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("comment", models.TextField(blank=True)),
+                ("step_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="answers.answerprocess",
+                    ),
+                ),
+                (
+                    "to_step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="answers.questionstep",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['process', 'at', 'id'],
+                "ordering": ["process", "at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='answerprocess',
-            name='current_step',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='answers.questionstep'),
+            model_name="answerprocess",
+            name="current_step",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="answers.questionstep",
+            ),
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=120)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RouteStep',
+            name="RouteStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example: Deputy director, SpAd.', max_length=120)),
-                ('position', models.PositiveSmallIntegerField(default=1)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group')),
-                ('route', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='answers.clearanceroute')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example: Deputy director, SpAd.", max_length=120
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="auth.group",
+                    ),
+                ),
+                (
+                    "route",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="answers.clearanceroute",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clearance step',
-                'ordering': ['route', 'position', 'id'],
+                "verbose_name": "clearance step",
+                "ordering": ["route", "position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='draft',
-            constraint=models.UniqueConstraint(fields=('process', 'number'), name='draft_unique_number'),
+            model_name="draft",
+            constraint=models.UniqueConstraint(
+                fields=("process", "number"), name="draft_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('user__isnull', False), ('group__isnull', True)), models.Q(('user__isnull', True), ('group__isnull', False)), _connector='OR'), name='questionstep_one_clearer', violation_error_message='Choose either a person or a group to clear this step, not both.'),
+            model_name="questionstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("user__isnull", False), ("group__isnull", True)),
+                    models.Q(("user__isnull", True), ("group__isnull", False)),
+                    _connector="OR",
+                ),
+                name="questionstep_one_clearer",
+                violation_error_message="Choose either a person or a group to clear this step, not both.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='answerprocess',
-            index=models.Index(fields=['stage', 'draft_due'], name='process_stage_due'),
+            model_name="answerprocess",
+            index=models.Index(fields=["stage", "draft_due"], name="process_stage_due"),
         ),
         migrations.AddConstraint(
-            model_name='answerprocess',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['new', 'transferred_in', 'commissioned', 'rejected', 'drafting', 'in_clearance', 'cleared', 'holding', 'answered', 'transferred_out'])), name='process_stage_valid'),
+            model_name="answerprocess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        [
+                            "new",
+                            "transferred_in",
+                            "commissioned",
+                            "rejected",
+                            "drafting",
+                            "in_clearance",
+                            "cleared",
+                            "holding",
+                            "answered",
+                            "transferred_out",
+                        ],
+                    )
+                ),
+                name="process_stage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(fields=('user', 'key'), name='reminder_sent_once'),
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(fields=("user", "key"), name="reminder_sent_once"),
         ),
         migrations.AddConstraint(
-            model_name='routestep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('user__isnull', False), ('group__isnull', True)), models.Q(('user__isnull', True), ('group__isnull', False)), _connector='OR'), name='routestep_one_clearer', violation_error_message='Choose either a person or a group to clear this step, not both.'),
+            model_name="routestep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("user__isnull", False), ("group__isnull", True)),
+                    models.Q(("user__isnull", True), ("group__isnull", False)),
+                    _connector="OR",
+                ),
+                name="routestep_one_clearer",
+                violation_error_message="Choose either a person or a group to clear this step, not both.",
+            ),
         ),
     ]

@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from answers.deadlines import due_date_for
-from answers.importers.api_writer import placeholder_member_name
+from answers.importers.api_writer import PLACEHOLDER_NAME
 from answers.models import (
     Answer,
     Department,
@@ -154,14 +154,18 @@ class Command(BaseCommand):
                 )
                 departments[pid] = dept.pk
         members = {}
-        ids = {i["askingMemberId"] for i in items if i.get("askingMemberId")}
-        ids |= {i["answeringMemberId"] for i in items if i.get("answeringMemberId")}
+        houses = {}
+        for i in items:
+            for key in ("askingMemberId", "answeringMemberId"):
+                if i.get(key):
+                    houses.setdefault(i[key], i.get("house") or "Commons")
+        ids = set(houses)
         existing = dict(
             Member.objects.filter(parliament_id__in=ids).values_list("parliament_id", "pk")
         )
         Member.objects.bulk_create(
             [
-                Member(parliament_id=pid, name=placeholder_member_name(pid))
+                Member(parliament_id=pid, name=PLACEHOLDER_NAME, house=houses[pid])
                 for pid in sorted(ids - set(existing))
             ]
         )

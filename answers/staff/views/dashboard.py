@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from ...importers.sync import sync_status
 from ...models import FollowUpAction, Question, overdue_action_q
 from ..filters import DUE_SOON_DAYS, Due
 from .common import staff_view
@@ -156,5 +157,6 @@ def dashboard(request):
         "my_actions": by_key["my-actions"],
         "overdue_actions": by_key["overdue-actions"],
         "recently_answered": by_key["recently-answered"],
+        "sync": sync_status(),
     }
     return render(request, "staff/dashboard.html", context)
