@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from answers.models import Minister
+from answers.staff.forms import MemberField, resolve_member
 
 
 def display_name(user):
@@ -103,13 +104,7 @@ class SubmitAnswerForm(WorkflowForm):
         error_messages={**DATE_ERRORS, "required": "Enter the date the answer was given."},
         help_text="For example, 12/02/2025.",
     )
-    member = forms.CharField(
-        label="Answered by",
-        max_length=255,
-        required=False,
-        help_text="A known member, as on the answer form. Leave blank for the minister "
-        "named when the question was commissioned.",
-    )
+    member = MemberField(label="Answered by", role="minister", who="minister")
     minister_role = forms.CharField(label="Minister's post", max_length=500, required=False)
 
     def __init__(self, *args, question=None, **kwargs):
@@ -125,14 +120,12 @@ class SubmitAnswerForm(WorkflowForm):
             "minister_role": minister.title if minister else "",
         }
 
-    def clean_member(self):
-        from answers.staff.forms import member_from_text
-
-        text = self.cleaned_data.get("member", "").strip()
-        if not text:
-            return None
+    def clean(self):
+        cleaned = super().clean()
         house = self.question.house if self.question is not None else None
-        return member_from_text(text, house=house, role="minister")
+        # A known member, found as the answer form finds one.
+        resolve_member(self, cleaned, "member", house=house)
+        return cleaned
 
     def clean_date_answered(self):
         value = self.cleaned_data["date_answered"]

@@ -6,20 +6,23 @@ and records who made it and when (a :class:`ProcessEvent`). A move that is
 not allowed raises :class:`MoveError` with a message for the person and
 changes nothing.
 
-Stage diagram::
+Stage diagram (who: T the PQ team, O the owner, C the current step's clearer)::
 
-    new ──commission──▶ commissioned ──accept──▶ drafting ──submit──▶ in clearance ─┐
-     │ ▲                 │   ▲                   ▲  │                  │  (step by  │
-     │ └ transfer_in     │   └──reassign─────────┤  │                  │   step)    │
-     │   (transferred in)│                       │  │                  ▼            │
-     │                   └─reject─▶ rejected ─commission─▶ …    return─┘  clear (last step)
-     │                                               │                              ▼
-     │                    holding ◀──holding─────────┴──────────────────────── cleared
-     │                      └──resume──▶ drafting                                  │
-     └──transfer_out──▶ transferred out                          submit_answer ────▼
-                                                                               answered
+    new ──commission T──▶ commissioned ──accept O──▶ drafting ──submit O──▶ in clearance
+     │                     │  ▲   ▲                    ▲                     │   │
+     │                     │  │   └──reassign T────────┤                     │   ├─clear C (more steps): next step
+     │                     │  └──commission T──┐       └──return C (comments)┘   │
+     │                     └──reject O (reason)──▶ rejected                      └─clear C (last step)──▶ cleared
+     ├──transfer_in T (from where)──▶ transferred in ──commission T──▶ commissioned            │
+     └──transfer_out T (to where)──▶ transferred out                           submit_answer T │
+        (also from transferred in, rejected, commissioned, drafting,                           ▼
+         in clearance, holding)                                                            answered
 
-An answer recorded or imported from Parliament moves any open stage to
+    holding T: commissioned, drafting, in clearance, cleared ──▶ holding ──resume T──▶ drafting
+                                                                  └──commission T──▶ commissioned
+
+A resubmitted draft goes back to the step that returned it (earlier steps
+stay cleared). An answer recorded or imported from Parliament moves any open stage to
 answered (a holding answer to holding).
 """
 

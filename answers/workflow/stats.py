@@ -107,7 +107,16 @@ def statistics_for(start, end):
     for event in events:
         by_process[event.process_id].append(event)
     for moves in by_process.values():
-        department = moves[0].process.question.department
+        question = moves[0].process.question
+        department = question.department
+        opening = moves[0]
+        if opening.from_stage == Stage.NEW and first <= opening.at < last:
+            # Time as new runs from when the question was logged.
+            days = working_days_between(
+                timezone.localdate(question.created_at), timezone.localdate(opening.at)
+            )
+            for row in rows_for(department, opening.owner):
+                row.days[Stage.NEW].append(days)
         for before, after in zip(moves, moves[1:], strict=False):
             if not (first <= after.at < last) or before.to_stage not in MEASURED:
                 continue

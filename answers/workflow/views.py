@@ -354,7 +354,7 @@ def board(request):
         late=Count("pk", filter=late_parliament(today)),
     )
     by_step = list(
-        AnswerProcess.objects.filter(stage=Stage.IN_CLEARANCE)
+        AnswerProcess.objects.filter(stage=Stage.IN_CLEARANCE, question__is_withdrawn=False)
         .values("current_step__name")
         .annotate(n=Count("pk"))
         .order_by("current_step__name")

@@ -118,3 +118,39 @@ def test_statistics(client, in_stage, team, django_assert_num_queries, rows):
     url = reverse("workflow:stats") + "?start=01/01/2025&end=31/12/2030"
     response = get_twice(client, url, django_assert_num_queries, 6)
     assert response.context["stats"]["overall"].answered == rows
+
+
+# Move page (commission of a new question), 7 queries however many people:
+#   1-4. session, user, user permissions, group permissions
+#   5. the question with its process (none yet), owner, current step, minister
+#   6-7. the owner and minister choices
+@pytest.mark.parametrize("rows", [1, 8])
+def test_move_page(client, make_question, team, django_assert_num_queries, rows):
+    from tests.workflow.conftest import person
+
+    for n in range(rows):
+        person(f"extra{n}.drafter", "Drafters")
+    q = make_question()
+    client.force_login(team)
+    url = reverse("workflow:move", args=[q.pk, "commission"])
+    response = get_twice(client, url, django_assert_num_queries, 7)
+    assert len(response.context["form"].fields["owner"].queryset) == rows + 1
+
+
+# Draft editor, 7 queries however many versions:
+#   1-4. session, user, user permissions, group permissions
+#   5. the question with its process, owner, current step, minister
+#   6. its clearance steps
+#   7. the latest version with its author
+@pytest.mark.parametrize("rounds", [1, 6])
+def test_draft_page(client, in_stage, drafter, django_assert_num_queries, rounds):
+    q = in_stage(Stage.DRAFTING)
+    process = AnswerProcess.objects.get(question=q)
+    for n in range(rounds):
+        workflow.draft_save(process=process, author=drafter, answer_text=f"Version {n}",
+                            based_on=n + 1)  # fmt: skip
+    client.force_login(drafter)
+    response = get_twice(
+        client, reverse("workflow:draft", args=[q.pk]), django_assert_num_queries, 7
+    )
+    assert response.context["latest"].number == rounds + 1
