@@ -19,6 +19,7 @@ clicks through to the questions it counts.
 
 import statistics
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_init, post_save
@@ -33,6 +34,10 @@ ROW_FIELDS = (
     "answer__date_answered",
     "answer__is_holding",
 )
+
+
+# The same (tabled, answered) pairs recur thousands of times in a rebuild.
+_working_days = lru_cache(maxsize=100_000)(working_days_between)
 
 
 def cell_of(department_id, date_tabled):
@@ -71,7 +76,7 @@ def _tally(rows, department_id, model=DepartmentMonth):
                 else:
                     cell.late += 1
             if date_tabled is not None:
-                cell.answer_days[str(working_days_between(date_tabled, date_answered))] += 1
+                cell.answer_days[str(_working_days(date_tabled, date_answered))] += 1
         else:
             cell.owed += 1
             cell.owed_due[due_date.isoformat() if due_date else ""] += 1

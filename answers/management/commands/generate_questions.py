@@ -34,6 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from answers import summary
 from answers.deadlines import due_date_for
 from answers.importers.api_writer import PLACEHOLDER_NAME
 from answers.models import (
@@ -136,6 +137,9 @@ class Command(BaseCommand):
                 self._copy(make_plan)
             else:
                 self._bulk(make_plan())
+            # Bulk writes send no signals: the departments pages' figures
+            # are recomputed from what is now held.
+            summary.rebuild()
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
             f"Generated {count:,} questions in {seconds:.0f} s "
@@ -154,18 +158,14 @@ class Command(BaseCommand):
                 )
                 departments[pid] = dept.pk
         members = {}
-        houses = {}
-        for i in items:
-            for key in ("askingMemberId", "answeringMemberId"):
-                if i.get(key):
-                    houses.setdefault(i[key], i.get("house") or "Commons")
-        ids = set(houses)
+        ids = {i["askingMemberId"] for i in items if i.get("askingMemberId")}
+        ids |= {i["answeringMemberId"] for i in items if i.get("answeringMemberId")}
         existing = dict(
             Member.objects.filter(parliament_id__in=ids).values_list("parliament_id", "pk")
         )
         Member.objects.bulk_create(
             [
-                Member(parliament_id=pid, name=PLACEHOLDER_NAME, house=houses[pid])
+                Member(parliament_id=pid, name=PLACEHOLDER_NAME)
                 for pid in sorted(ids - set(existing))
             ]
         )
