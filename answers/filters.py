@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import F
 
 from . import search
+from .columns import answer_date
 from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Question, QuestionStatus
 
@@ -64,7 +65,9 @@ class QuestionFilter(django_filters.FilterSet):
         "newest_answered": (
             "Newest answered",
             [
-                F("answer__date_answered").desc(nulls_last=True),
+                # The answer's date as stored on the question (answers.columns),
+                # so the sort reads one index instead of joining every answer.
+                answer_date().desc(nulls_last=True),
                 F("date_tabled").desc(nulls_last=True),
                 "-id",
             ],
