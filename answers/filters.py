@@ -155,6 +155,10 @@ class QuestionFilter(django_filters.FilterSet):
             queryset = search.ranked(queryset, words)
         elif not sort or sort == "relevance":
             queryset = queryset.order_by(*self.SORTS["newest_tabled"][1])
-        if words:
-            queryset = search.with_snippets(queryset, words)
         return queryset
+
+    def page_rows(self):
+        """``qs`` for an HTML page: with highlighted snippets when searching."""
+        rows = self.qs
+        words = getattr(self.form, "cleaned_data", {}).get("q")
+        return search.with_snippets(rows, words) if words else rows

@@ -95,7 +95,7 @@ def home(request):
 
 def question_list(request):
     filterset = QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
-    page, page_error = paginate(request, filterset.qs)
+    page, page_error = paginate(request, filterset.page_rows())
     return render(
         request,
         "answers/question_list.html",

@@ -156,18 +156,23 @@ def measure(client, url, runs):
     from django.db import connection
 
     sql = [0.0]
+    queries = []
 
     def timer(execute, sql_text, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql_text, params, many, context)
         finally:
-            sql[0] += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            sql[0] += elapsed
+            queries.append((elapsed * 1000, sql_text))
 
     totals, sqls = [], []
     status = None
+    slowest = []
     for attempt in range(runs + 1):
         sql[0] = 0.0
+        queries.clear()
         with connection.execute_wrapper(timer):
             start = time.perf_counter()
             response = client.get(url)
@@ -183,7 +188,15 @@ def measure(client, url, runs):
         if attempt:  # the first fetch warms caches
             totals.append(elapsed * 1000)
             sqls.append(sql[0] * 1000)
-    return {"ms": statistics.median(totals), "sql_ms": statistics.median(sqls), "status": status}
+            slowest.append(max(queries, default=(0.0, "")))
+    top = sorted(slowest)[len(slowest) // 2]
+    return {
+        "ms": statistics.median(totals),
+        "sql_ms": statistics.median(sqls),
+        "status": status,
+        "slowest_query_ms": top[0],
+        "slowest_query": " ".join(top[1].split())[:300],
+    }
 
 
 def run_inside(runs, rare_word):
@@ -213,7 +226,11 @@ def run_inside(runs, rare_word):
         if admin_url:
             result["admin"] = measure(client, admin_url, runs)
         results[name] = result
-        print(f"  {name}: {result['ms']:.1f} ms (SQL {result['sql_ms']:.1f})", file=sys.stderr)
+        print(
+            f"  {name}: {result['ms']:.1f} ms (SQL {result['sql_ms']:.1f}; slowest query "
+            f"{result['slowest_query_ms']:.1f}: {result['slowest_query'][:90]})",
+            file=sys.stderr,
+        )
     return results
 
 
