@@ -82,8 +82,9 @@ def build(size, url):
     if int(held.split()[-1] if held else 0) == 0:
         print(f"Generating {size:,} questions in {url} …", file=sys.stderr)
         subprocess.run([*manage, "generate_questions", "--count", str(size)], env=env, check=True)
-        if url.startswith("postgres"):
-            subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True)
+    if url.startswith("postgres"):
+        # Fresh statistics, after a load or a migration that filled columns.
+        subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True)
 
 
 # --- measuring, inside one Django process per database ---------------------------
