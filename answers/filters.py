@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import search
+from .columns import answer_date
 from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Question, QuestionStatus
 
@@ -152,7 +153,9 @@ class QuestionFilter(django_filters.FilterSet):
         "newest_answered": (
             "Newest answered",
             [
-                F("answer__date_answered").desc(nulls_last=True),
+                # The answer's date as stored on the question (answers.columns),
+                # so the sort reads one index instead of joining every answer.
+                answer_date().desc(nulls_last=True),
                 F("date_tabled").desc(nulls_last=True),
                 "-id",
             ],
@@ -255,6 +258,10 @@ class QuestionFilter(django_filters.FilterSet):
             queryset = search.ranked(queryset, words)
         elif not sort or sort == "relevance":
             queryset = queryset.order_by(*self.SORTS["newest_tabled"][1])
-        if words:
-            queryset = search.with_snippets(queryset, words)
         return queryset
+
+    def page_rows(self):
+        """``qs`` for an HTML page: with highlighted snippets when searching."""
+        rows = self.qs
+        words = getattr(self.form, "cleaned_data", {}).get("q")
+        return search.with_snippets(rows, words) if words else rows

@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact, LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .columns import AnswerState, answer_state
 from .people import long_date
 from .summary_models import DepartmentMonth, DepartmentTotal, SyncRun  # noqa: F401
 from .text import sanitise_html
@@ -195,14 +197,20 @@ class QuestionQuerySet(models.QuerySet):
     def for_detail(self):
         return self.for_list().prefetch_related("grouped_questions")
 
+    # The status filters read the answer's state as stored on the question
+    # (answers.columns, kept by triggers), so each is one indexed read of this
+    # table; owed_answer_q() states the same rule through the relation.
+    def _answer_state(self, lookup, value):
+        return self.filter(lookup(answer_state(), value), is_withdrawn=False)
+
     def awaiting(self):
-        return self.filter(is_withdrawn=False, answer__isnull=True)
+        return self._answer_state(Exact, AnswerState.NONE)
 
     def answered(self):
-        return self.filter(is_withdrawn=False, answer__isnull=False, answer__is_holding=False)
+        return self._answer_state(Exact, AnswerState.SUBSTANTIVE)
 
     def holding(self):
-        return self.filter(is_withdrawn=False, answer__is_holding=True)
+        return self._answer_state(Exact, AnswerState.HOLDING)
 
     def withdrawn(self):
         return self.filter(is_withdrawn=True)
@@ -217,7 +225,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def unanswered(self):
         """Still owed a substantive answer (awaiting or holding)."""
-        return self.filter(owed_answer_q())
+        return self._answer_state(LessThan, AnswerState.SUBSTANTIVE)
 
     def overdue(self, today):
         return self.unanswered().filter(overdue_q(today))

@@ -26,7 +26,7 @@ def question_list(request):
     filterset = StaffQuestionFilter(
         request.GET or None, queryset=Question.objects.for_list(), today=today
     )
-    page, page_error = paginate(request, filterset.qs)
+    page, page_error = paginate(request, filterset.page_rows())
     return render(
         request,
         "staff/question_list.html",
