@@ -16,7 +16,7 @@ with ``/questions/`` and its CSV, JSON and feed. Department figures come from
 
 import datetime
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -47,7 +47,7 @@ def _list_url(name="question_list", **params):
     return reverse(name) + ("?" + urlencode(params) if params else "")
 
 
-def _latest(params, queryset=None):
+def _latest(params, queryset=None, *, order=None):
     """The newest questions matching ``params``, through the list's FilterSet.
 
     The ten are chosen from the questions alone (an index or a short sort)
@@ -57,15 +57,19 @@ def _latest(params, queryset=None):
     if queryset is None:
         queryset = Question.objects.all()
     chosen = QuestionFilter(params, queryset=queryset).qs
+    if order is not None:
+        chosen = chosen.order_by(*order)
     ten = chosen.values("pk")[:LATEST]
     return Question.objects.for_list().filter(pk__in=Subquery(ten)).order_by(*chosen.query.order_by)
 
 
 def _answer_span():
+    """A post's first and latest answer dates, each one step down the
+    answer_minister_newest index (not a count over all its answers)."""
+    answers = Answer.objects.filter(minister=OuterRef("pk")).values("date_answered")
     return {
-        "first_answer": Min("answers__date_answered"),
-        "last_answer": Max("answers__date_answered"),
-        "answer_count": Count("answers"),
+        "first_answer": Subquery(answers.order_by("date_answered")[:1]),
+        "last_answer": Subquery(answers.order_by("-date_answered")[:1]),
     }
 
 

@@ -425,6 +425,9 @@ class Answer(models.Model):
         indexes = [
             # "Newest answered" ordering and the answered-from/to filter.
             models.Index(fields=["-date_answered"], name="answer_newest"),
+            # A minister's answers newest first, and the first and latest
+            # answers of each post (member and department pages).
+            models.Index(fields=["minister", "-date_answered"], name="answer_minister_newest"),
             # The status filter ("holding answer").
             models.Index(fields=["is_holding"], name="answer_holding"),
         ]
