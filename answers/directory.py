@@ -16,7 +16,7 @@ with ``/questions/`` and its CSV, JSON and feed. Department figures come from
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -63,14 +63,20 @@ def _latest(params, queryset=None, *, order=None):
     return Question.objects.for_list().filter(pk__in=Subquery(ten)).order_by(*chosen.query.order_by)
 
 
-def _answer_span():
-    """A post's first and latest answer dates, each one step down the
-    answer_minister_newest index (not a count over all its answers)."""
-    answers = Answer.objects.filter(minister=OuterRef("pk")).values("date_answered")
-    return {
-        "first_answer": Subquery(answers.order_by("date_answered")[:1]),
-        "last_answer": Subquery(answers.order_by("-date_answered")[:1]),
+def _with_answer_spans(posts):
+    """Each post's first and latest answer dates, in one grouped query over
+    those posts' answers (the answer_minister_newest index), newest first."""
+    spans = {
+        row["minister_id"]: (row["first"], row["last"])
+        for row in Answer.objects.filter(minister__in=[post.pk for post in posts])
+        .values("minister_id")
+        .annotate(first=Min("date_answered"), last=Max("date_answered"))
+        .order_by()
     }
+    for post in posts:
+        post.first_answer, post.last_answer = spans.get(post.pk, (None, None))
+    never = datetime.date.min
+    return sorted(posts, key=lambda post: post.last_answer or never, reverse=True)
 
 
 # --- members ---------------------------------------------------------------------
@@ -106,11 +112,10 @@ def member_detail(request, pk):
     # The API gives no post dates: a post is dated by the first and last
     # answers given in it.
     posts = list(
-        Minister.objects.filter(member=member)
-        .select_related("department")
-        .annotate(**_answer_span())
-        .order_by(F("last_answer").desc(nulls_last=True), "title", "pk")
+        Minister.objects.filter(member=member).select_related("department").order_by("title", "pk")
     )
+    if posts:
+        posts = _with_answer_spans(posts)
     # Through the posts already in hand: each post's answers come newest
     # first from the answer_minister_newest index.
     answered = (
@@ -208,9 +213,10 @@ def department_detail(request, slug):
     ministers = list(
         Minister.objects.filter(department=department)
         .select_related("member")
-        .annotate(**_answer_span())
-        .order_by(F("last_answer").desc(nulls_last=True), "member__name", "pk")
+        .order_by("member__name", "pk")
     )
+    if ministers:
+        ministers = _with_answer_spans(ministers)
     latest = _latest({}, Question.objects.filter(department=department))
     return render(
         request,
