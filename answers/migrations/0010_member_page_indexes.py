@@ -23,8 +23,7 @@ def drop_asker_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('answers', '0007_answer_state'),
-        ('answers', '0008_merge_process_and_members'),
+        ('answers', '0009_merge_answer_state'),
     ]
 
     operations = [
