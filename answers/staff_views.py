@@ -9,7 +9,6 @@ record they showed; a save after someone else's is refused with who changed
 it and when, and both versions side by side (``_refuse_stale``).
 """
 
-import csv
 import datetime
 from functools import wraps
 
@@ -17,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .exports import csv_response, rows_from
 from .importers.page_text import PageTextError, parse_page_text
 from .models import ActionStatus, Department, FollowUpAction, Question
 from .similar import similar_questions
@@ -591,15 +591,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_cell(value):
-    # A cell starting with = + - @ (or a tab or carriage return) is run as a
-    # formula by spreadsheet programs: a leading apostrophe keeps it text.
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @require_http_methods(["GET", "HEAD"])
 @staff_view("answers.view_followupaction")
 def action_export(request):
@@ -617,41 +608,29 @@ def action_export(request):
             content_type="text/plain; charset=utf-8",
         )
     today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="follow-up-actions-{today.isoformat()}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for action in filterset.qs:
+
+    def row(action):
         question = action.question
-        writer.writerow(
-            [
-                _csv_cell(value)
-                for value in [
-                    action.pk,
-                    action.title,
-                    action.status,
-                    action.due_date.isoformat() if action.due_date else "",
-                    "yes" if action.is_overdue(today) else "no",
-                    action.completed_on.isoformat() if action.completed_on else "",
-                    (action.owner.get_full_name() or action.owner.get_username())
-                    if action.owner
-                    else "",
-                    action.organisation,
-                    "yes" if action.is_public else "no",
-                    action.detail,
-                    action.outcome,
-                    question.pk,
-                    question.heading,
-                    question.house,
-                    question.uin,
-                    question.department.name if question.department else "",
-                    timezone.localtime(action.created_at).isoformat(timespec="seconds"),
-                    request.build_absolute_uri(
-                        reverse("staff:question_detail", args=[question.pk])
-                    ),
-                ]
-            ]
-        )
-    return response
+        return [
+            action.pk,
+            action.title,
+            action.status,
+            action.due_date.isoformat() if action.due_date else "",
+            "yes" if action.is_overdue(today) else "no",
+            action.completed_on.isoformat() if action.completed_on else "",
+            (action.owner.get_full_name() or action.owner.get_username()) if action.owner else "",
+            action.organisation,
+            "yes" if action.is_public else "no",
+            action.detail,
+            action.outcome,
+            question.pk,
+            question.heading,
+            question.house,
+            question.uin,
+            question.department.name if question.department else "",
+            timezone.localtime(action.created_at).isoformat(timespec="seconds"),
+            request.build_absolute_uri(reverse("staff:question_detail", args=[question.pk])),
+        ]
+
+    rows = rows_from(filterset.qs.iterator(chunk_size=2000), row)
+    return csv_response(CSV_COLUMNS, rows, filename=f"follow-up-actions-{today.isoformat()}.csv")
