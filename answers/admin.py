@@ -44,6 +44,13 @@ class VersionedAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is None and "loaded_version" not in self.errors:
+            # A hand-made POST without the version would skip the check below.
+            raise ValidationError(
+                "This form did not say which version of the record it was loaded at, so "
+                "changes made since could be overwritten. Reload the page and make your "
+                "changes again."
+            )
         if self.instance.pk and loaded is not None:
             current = type(self.instance).objects.get(pk=self.instance.pk)
             if current.version != loaded:
@@ -127,6 +134,14 @@ class QuestionAdmin(SimpleHistoryAdmin):
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = VersionedAdminForm
+
+    def get_deleted_objects(self, objs, request):
+        # Pending grouped-question references are bookkeeping that belongs to
+        # its question (read-only in the admin, so nobody holds a delete
+        # permission for them): they go with it rather than blocking the delete.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(GroupedQuestionRef._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         services.question_save(

@@ -318,8 +318,10 @@ def question_new(request):
                 messages.success(request, f"Question “{question.heading}” logged.{due}")
                 return redirect("staff:question_detail", pk=question.pk)
     else:
+        # Only what passed the form's checks reaches the database: a heading
+        # with a NUL byte gets the form's error, not a database error.
         similar = similar_questions(
-            heading=request.POST.get("heading", ""), text=request.POST.get("text", "")
+            heading=form.cleaned_data.get("heading", ""), text=form.cleaned_data.get("text", "")
         )
         seen |= {question.pk for question in similar}
     return render(
