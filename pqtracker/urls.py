@@ -12,7 +12,7 @@ urlpatterns = [
     path("questions.csv", exports.questions_csv, name="questions_csv"),
     path("questions.json", exports.questions_json, name="questions_json"),
     path("questions/feed/", exports.QuestionsFeed(), name="questions_feed"),
-    path("staff/", include("answers.staff_urls")),
+    path("staff/", include("answers.staff.urls")),
     # Sign in, sign out and change password. No self-service password reset:
     # the service sends no email, so an admin resets passwords in the admin.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from answers.filters import QuestionFilter
-from answers.staff_forms import NewQuestionForm
+from answers.staff.forms import NewQuestionForm
 
 pytestmark = pytest.mark.django_db
 

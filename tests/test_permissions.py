@@ -1,6 +1,6 @@
 """Who may open which staff page: every staff URL × every persona.
 
-The URL list is built from answers.staff_urls, so a new staff page is in the
+The URL list is built from answers.staff.urls, so a new staff page is in the
 matrix the day it is added (and fails here until it is guarded).
 """
 
@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from answers import staff_urls
 from answers.groups import ADMIN_PERMISSIONS, ADMINS, STAFF, STAFF_PERMISSIONS
+from answers.staff import urls as staff_urls
 
 pytestmark = pytest.mark.django_db
 

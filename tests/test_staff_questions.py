@@ -294,7 +294,7 @@ def test_empty_note_is_refused(staff_client, make_question):
 
 
 def edit_data(question, **overrides):
-    from answers.staff_forms import EditQuestionForm
+    from answers.staff.forms import EditQuestionForm
 
     data = {}
     for name, value in EditQuestionForm.initial_for(question).items():

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.text import Truncator
 
-from .models import Answer, FollowUpAction, InternalNote
-from .text import html_to_text
+from ..models import Answer, FollowUpAction, InternalNote
+from ..text import html_to_text
 
 # What each model's history shows, in this order. Versions and timestamps
 # are left out: they change on every save and say nothing to a reader.

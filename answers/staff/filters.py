@@ -11,9 +11,9 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .filters import QuestionFilter, date_filter, sort_filter
-from .models import ActionStatus, Department, FollowUpAction
-from .staff_forms import action_owners
+from ..filters import QuestionFilter, date_filter, sort_filter
+from ..models import ActionStatus, Department, FollowUpAction
+from .forms import action_owners
 
 # "Due this week" looks a week ahead from today, so that on a Friday it still
 # shows next week's deadlines rather than an empty weekend.

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
-from .groups import ADMINS, STAFF
-from .models import ActionStatus, House
-from .text import html_to_text
+from ..forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
+from ..groups import ADMINS, STAFF
+from ..models import ActionStatus, House
+from ..text import html_to_text
 
 
 def _long_date(value):

@@ -1,0 +1,1 @@
+"""Staff pages, one module per entity (see ``answers.staff``)."""

@@ -1,0 +1,222 @@
+"""Follow-up actions: adding, editing, moving through their statuses, the list and its CSV."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ... import services
+from ...exports import csv_response, rows_from
+from ...models import ActionStatus, FollowUpAction, Question
+from ...views import page_links, paginate
+from ..filters import ActionFilter
+from ..forms import ActionForm, ActionStatusForm, EditActionForm
+from .common import next_url, save_or_refuse, staff_view
+
+ACTIONS_PAGE_SIZE = 50
+
+
+def _organisations():
+    return (
+        FollowUpAction.objects.exclude(organisation="")
+        .order_by("organisation")
+        .values_list("organisation", flat=True)
+        .distinct()
+    )
+
+
+@staff_view("answers.add_followupaction", "answers.view_question")
+def action_new(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            action = form.apply_to(FollowUpAction(question=question))
+            try:
+                services.action_save(action=action)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Follow-up action “{action.title}” added.")
+                return redirect(reverse("staff:question_detail", args=[question.pk]) + "#actions")
+    else:
+        form = ActionForm()
+    return render(
+        request,
+        "staff/action_form.html",
+        {"form": form, "question": question, "organisations": _organisations()},
+    )
+
+
+@staff_view("answers.change_followupaction")
+def action_edit(request, pk):
+    action = get_object_or_404(FollowUpAction.objects.for_list(), pk=pk)
+    question = action.question
+    done_url = next_url(request, reverse("staff:question_detail", args=[question.pk]) + "#actions")
+    extra = {}
+    if request.method == "POST":
+        form = EditActionForm(request.POST)
+        if form.is_valid():
+            saved, form, extra = save_or_refuse(
+                request,
+                form,
+                lambda: services.action_save(
+                    action=form.apply_to(action), expected_version=form.cleaned_data["version"]
+                ),
+                lambda: FollowUpAction.objects.for_list().get(pk=pk),
+            )
+            if saved:
+                messages.success(request, f"Follow-up action “{action.title}” saved.")
+                return redirect(done_url)
+    else:
+        form = EditActionForm(initial=EditActionForm.initial_for(action))
+    return render(
+        request,
+        "staff/action_form.html",
+        {
+            "form": form,
+            "question": question,
+            "action": action,
+            "organisations": _organisations(),
+            "next": done_url,
+            **extra,
+        },
+    )
+
+
+@staff_view("answers.change_followupaction")
+def action_status(request, pk):
+    action = get_object_or_404(FollowUpAction.objects.for_list(), pk=pk)
+    question = action.question
+    done_url = next_url(request, reverse("staff:question_detail", args=[question.pk]) + "#actions")
+    extra = {}
+    if request.method == "POST":
+        form = ActionStatusForm(request.POST)
+        if form.is_valid():
+            saved, form, extra = save_or_refuse(
+                request,
+                form,
+                lambda: services.action_set_status(
+                    action=action,
+                    status=form.cleaned_data["status"],
+                    outcome=form.cleaned_data["outcome"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+                lambda: FollowUpAction.objects.for_list().get(pk=pk),
+            )
+            if saved:
+                label = ActionStatus(action.status).label.lower()
+                messages.success(request, f"Follow-up action “{action.title}” is now {label}.")
+                return redirect(done_url)
+    else:
+        form = ActionStatusForm(initial=ActionStatusForm.initial_for(action))
+    return render(
+        request,
+        "staff/action_status.html",
+        {"form": form, "question": question, "action": action, "next": done_url, **extra},
+    )
+
+
+def _action_filter(request):
+    return ActionFilter(
+        request.GET or None,
+        # Soonest due first; undated actions last, on every database.
+        queryset=FollowUpAction.objects.for_list().order_by(
+            F("due_date").asc(nulls_last=True), "id"
+        ),
+        today=timezone.localdate(),
+        user=request.user,
+    )
+
+
+@staff_view("answers.view_followupaction")
+def action_list(request):
+    filterset = _action_filter(request)
+    page, page_error = paginate(request, filterset.qs, per_page=ACTIONS_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/action_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_links": page_links(page),
+            "page_errors": [page_error] if page_error else [],
+            "export_query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "status",
+    "due_date",
+    "overdue",
+    "completed_on",
+    "owner",
+    "organisation",
+    "public",
+    "detail",
+    "outcome",
+    "question_id",
+    "question_heading",
+    "question_house",
+    "question_uin",
+    "department",
+    "created_at",
+    "url",
+]
+
+
+@require_http_methods(["GET", "HEAD"])
+@staff_view("answers.view_followupaction")
+def action_export(request):
+    """The filtered action list as CSV: the same FilterSet, ISO 8601 dates."""
+    filterset = _action_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        problems = "; ".join(
+            f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+            if name in filterset.form.fields
+            else " ".join(errors)
+            for name, errors in filterset.form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"The filters are not valid, so nothing was exported. {problems}",
+            content_type="text/plain; charset=utf-8",
+        )
+    today = timezone.localdate()
+
+    def row(action):
+        question = action.question
+        return [
+            action.pk,
+            action.title,
+            action.status,
+            action.due_date.isoformat() if action.due_date else "",
+            "yes" if action.is_overdue(today) else "no",
+            action.completed_on.isoformat() if action.completed_on else "",
+            (action.owner.get_full_name() or action.owner.get_username()) if action.owner else "",
+            action.organisation,
+            "yes" if action.is_public else "no",
+            action.detail,
+            action.outcome,
+            question.pk,
+            question.heading,
+            question.house,
+            question.uin,
+            question.department.name if question.department else "",
+            timezone.localtime(action.created_at).isoformat(timespec="seconds"),
+            request.build_absolute_uri(reverse("staff:question_detail", args=[question.pk])),
+        ]
+
+    # Streamed, and escaped by the one rule every export follows.
+    rows = rows_from(filterset.qs.iterator(chunk_size=2000), row)
+    return csv_response(CSV_COLUMNS, rows, filename=f"follow-up-actions-{today.isoformat()}.csv")
