@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install css migrate seed lint format check clean
+.PHONY: run test install css migrate seed lint format check clean load
 
 # Re-install only when the dependency lists change.
 $(BIN)/python:
@@ -48,6 +48,12 @@ format: install
 
 check: lint test
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Load test against gunicorn on PostgreSQL, loopback only (bench/load.py). The
+# database named is created for the run and dropped afterwards.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pqtracker_load
+load: install
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles static/css db.sqlite3
