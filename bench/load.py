@@ -245,8 +245,8 @@ def main():
             "for name in ('load.staff.a', 'load.staff.b'):\n"
             f"    u = User.objects.create_user(name, password={PASSWORD!r})\n"
             "    u.groups.add(Group.objects.get(name='Staff'))\n"
-            "print(' '.join(map(str, Question.objects.values_list('pk', flat=True))))\n"
-            "print(' '.join(map(str, Department.objects.values_list('pk', flat=True))))\n"
+            "print('Q', *Question.objects.values_list('pk', flat=True))\n"
+            "print('D', *Department.objects.values_list('pk', flat=True))\n"
         )
         out = subprocess.run(
             [python, "manage.py", "shell", "-c", setup],
@@ -256,7 +256,8 @@ def main():
             capture_output=True,
             text=True,
         ).stdout.splitlines()
-        targets = {"questions": out[0].split(), "departments": out[1].split()}
+        found = {line.split()[0]: line.split()[1:] for line in out if line[:2] in ("Q ", "D ")}
+        targets = {"questions": found["Q"], "departments": found["D"]}
         question = targets["questions"][0]
 
         port = _free_port()
