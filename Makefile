@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install css migrate seed lint format check clean load
+.PHONY: run test install css migrate seed lint format check clean bench load
 
 # Re-install only when the dependency lists change.
 $(BIN)/python:
@@ -48,6 +48,12 @@ format: install
 
 check: lint test
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Page times at 10k and 1M questions on PostgreSQL (databases built once and
+# reused), then the import rate beside COPY. See bench/README.md.
+bench: install
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/import_scale.py
 
 # Load test against gunicorn on PostgreSQL, loopback only (bench/load.py). The
 # database named is created for the run and dropped afterwards.

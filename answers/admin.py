@@ -6,16 +6,20 @@ completion dates follow the same rules as the staff pages and importers.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import search, services
 from .groups import ADMINS
+from .merge import form_data, read_base, sign_base, three_way
 from .models import (
+    ActionStatus,
     Answer,
     Department,
     FollowUpAction,
@@ -25,21 +29,41 @@ from .models import (
     Minister,
     Question,
 )
+from .views import CappedPaginator
 
 
 class VersionedAdminForm(forms.ModelForm):
-    """Carries the version the admin page was loaded at, so a later save is refused.
+    """Carries the version and the values the admin page was loaded with.
 
-    Two people editing one record in the admin (or one in the admin and one
-    on the staff pages) must not overwrite each other silently.
+    A save made after someone else's (in the admin or on the staff pages) is
+    merged with theirs: fields only they changed keep their change, fields
+    only you changed take yours (``answers.merge``). Fields you both changed
+    are listed with both values, nothing is saved, and the form comes back
+    holding their other changes: you set each listed field to the value to
+    keep and save again.
     """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # New records are saved whatever the version; edits carry theirs.
+        self.expected_version = services.ANY_VERSION
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_base"].initial = sign_base(self._values(self.instance))
+
+    def _merge_names(self):
+        concrete = {f.name for f in self._meta.model._meta.concrete_fields}
+        return [name for name in self.fields if name in concrete]
+
+    def _values(self, record):
+        model_fields = self._meta.model._meta
+        return {
+            name: getattr(record, model_fields.get_field(name).attname)
+            for name in self._merge_names()
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -51,11 +75,85 @@ class VersionedAdminForm(forms.ModelForm):
                 "changes made since could be overwritten. Reload the page and make your "
                 "changes again."
             )
-        if self.instance.pk and loaded is not None:
-            current = type(self.instance).objects.get(pk=self.instance.pk)
-            if current.version != loaded:
-                raise ValidationError(str(services.StaleEditError(current)))
+        if not self.instance.pk or loaded is None:
+            return cleaned
+        self.expected_version = loaded
+        current = type(self.instance).objects.get(pk=self.instance.pk)
+        if current.version == loaded:
+            return cleaned
+        names = self._merge_names()
+        theirs = self._values(current)
+        merged = three_way(
+            base=read_base(cleaned.get("loaded_base")),
+            theirs=theirs,
+            yours={name: cleaned.get(name) for name in names},
+            names=names,
+        )
+        kept = {name: getattr(current, name) for name in merged.kept_theirs}
+        if merged.conflicts:
+            self._show_merged(current, kept)
+            listing = "; ".join(
+                f"{self.fields[name].label}: yours “{comparable_display(cleaned.get(name))}”, "
+                f"theirs “{comparable_display(getattr(current, name))}”"
+                for name in merged.conflicts
+            )
+            raise ValidationError(
+                f"{services.StaleEditError(current)} Nothing was saved. You both changed "
+                f"{listing}. The form now holds their changes to the other fields and your "
+                "version of these: set each to the value to keep, and save again."
+            )
+        cleaned.update(kept)
+        self.expected_version = current.version
         return cleaned
+
+    def _show_merged(self, current, kept):
+        """Put their changes and the current version into the form shown again."""
+        data = self.data.copy()
+        for key, value in form_data(self, kept).items():
+            data.setlist(key, value if isinstance(value, list) else [value])
+        for name, value in kept.items():
+            if isinstance(self.fields[name].widget, forms.CheckboxInput) and not value:
+                data.pop(self.add_prefix(name), None)
+        data[self.add_prefix("loaded_version")] = str(current.version)
+        data[self.add_prefix("loaded_base")] = sign_base(self._values(current))
+        self.data = data
+
+
+def comparable_display(value):
+    if value in (None, ""):
+        return "(blank)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return " ".join(str(value).split())[:120]
+
+
+class ActionAdminForm(VersionedAdminForm):
+    """A follow-up action closed as done or cancelled needs its outcome (the service rule)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in cleaned:
+            try:
+                services.action_check_outcome(
+                    status=cleaned["status"],
+                    outcome=cleaned.get("outcome", self.instance.outcome),
+                    previous_status=self.instance.status if self.instance.pk else None,
+                )
+            except ValidationError as exc:
+                if "outcome" in self.fields:
+                    self.add_error("outcome", exc.message_dict["outcome"])
+                else:
+                    self.add_error(None, exc.message_dict["outcome"])
+        return cleaned
+
+
+class MarkDoneForm(forms.Form):
+    outcome = forms.CharField(
+        label="Outcome",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="What was done. Recorded on every action marked done here.",
+        error_messages={"required": "Enter the outcome: what was done."},
+    )
 
 
 @admin.register(Department)
@@ -74,7 +172,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(Minister)
 class MinisterAdmin(admin.ModelAdmin):
-    list_display = ["member", "title", "department", "start_date", "end_date"]
+    list_display = ["member", "title", "department"]
     list_filter = ["department"]
     search_fields = ["member__name", "title"]
     autocomplete_fields = ["member", "department"]
@@ -83,10 +181,13 @@ class MinisterAdmin(admin.ModelAdmin):
 
 class AnswerInline(admin.StackedInline):
     model = Answer
+    form = VersionedAdminForm
     extra = 0
     max_num = 1
     autocomplete_fields = ["minister"]
     fields = [
+        "loaded_version",
+        "loaded_base",
         "minister",
         "date_answered",
         "text",
@@ -100,22 +201,81 @@ class AnswerInline(admin.StackedInline):
 
 class FollowUpActionInline(admin.TabularInline):
     model = FollowUpAction
+    form = ActionAdminForm
     extra = 0
     autocomplete_fields = ["owner"]
-    fields = ["title", "organisation", "owner", "due_date", "status", "is_public", "completed_on"]
+    fields = [
+        "loaded_version",
+        "loaded_base",
+        "title",
+        "organisation",
+        "owner",
+        "due_date",
+        "status",
+        "outcome",
+        "is_public",
+        "completed_on",
+    ]
     # Set by the status change (services.action_save), never typed.
     readonly_fields = ["completed_on"]
 
 
 class InternalNoteInline(admin.TabularInline):
     model = InternalNote
+    form = VersionedAdminForm
     extra = 0
-    fields = ["text", "author", "created_at"]
+    fields = ["loaded_version", "loaded_base", "text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
 
 
+class YearFilter(admin.SimpleListFilter):
+    """A year filter whose choices come from MIN and MAX (two index reads).
+
+    Django's ``date_hierarchy`` lists the years by reading every row
+    (SELECT DISTINCT over the whole table); at a million questions that
+    alone costs more than the page should.
+    """
+
+    field_name = None
+
+    def lookups(self, request, model_admin):
+        bounds = model_admin.model._default_manager.aggregate(
+            first=models.Min(self.field_name), last=models.Max(self.field_name)
+        )
+        if not bounds["first"]:
+            return []
+        years = range(bounds["last"].year, bounds["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field_name}__year": int(self.value())})
+        return queryset
+
+
+def year_filter(field_name, title):
+    return type(
+        f"{field_name.title().replace('_', '')}YearFilter",
+        (YearFilter,),
+        {"field_name": field_name, "title": title, "parameter_name": f"{field_name}_year"},
+    )
+
+
+class LargeTableAdmin(SimpleHistoryAdmin):
+    """A changelist that stays fast at a million rows.
+
+    It counts up to 10,000 rows (``CappedPaginator``) and never counts the
+    whole table a second time, and searches through the full-text index.
+    """
+
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page)
+
+
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(LargeTableAdmin):
     list_display = [
         "heading",
         "house",
@@ -125,12 +285,20 @@ class QuestionAdmin(SimpleHistoryAdmin):
         "department",
         "asking_member",
     ]
-    list_filter = ["house", "is_withdrawn", "is_named_day", "department"]
+    list_filter = [
+        "house",
+        "is_withdrawn",
+        "is_named_day",
+        year_filter("date_tabled", "year tabled"),
+        "department",
+    ]
+    # Searched through answers.search (words, phrases, OR, -word, UINs,
+    # members), not with LIKE over these columns.
     search_fields = ["heading", "text", "uin"]
+    search_help_text = 'Words, "a phrase", OR, -word, a UIN or a member\'s name.'
     autocomplete_fields = ["asking_member", "department", "grouped_questions"]
     list_select_related = ["department", "asking_member"]
     readonly_fields = ["due_date", "logged_by", "created_at", "updated_at"]
-    date_hierarchy = "date_tabled"
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = VersionedAdminForm
@@ -143,49 +311,57 @@ class QuestionAdmin(SimpleHistoryAdmin):
         perms_needed.discard(GroupedQuestionRef._meta.verbose_name)
         return deleted, counts, perms_needed, protected
 
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return search.matching(queryset, search_term), False
+
     def save_model(self, request, obj, form, change):
-        services.question_save(
-            question=obj, user=request.user, expected_version=form.cleaned_data["loaded_version"]
+        # A new question built by the admin form is saved with its values.
+        services.question_update(
+            question=obj, expected_version=form.expected_version, user=request.user
         )
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is InternalNote:
-            for note in formset.save(commit=False):
-                if note.author_id is None:
-                    note.author = request.user
-                note.save()
-            for note in formset.deleted_objects:
-                note.delete()
-            return
-        if formset.model is FollowUpAction:
-            for action in formset.save(commit=False):
-                services.action_save(action=action)
-            for action in formset.deleted_objects:
-                action.delete()
-            return
-        if formset.model is Answer:
-            # Through the service, so the answer's version moves on and a
-            # staff member editing it meanwhile is told, not overwritten.
-            for answer in formset.save(commit=False):
-                services.answer_save(answer=answer)
-            for answer in formset.deleted_objects:
-                answer.delete()
-            return
-        super().save_formset(request, form, formset, change)
+        """The inlines' answer, actions and notes, each through its service."""
+        forms_by_instance = {id(inline.instance): inline for inline in formset.forms}
+        for record in formset.save(commit=False):
+            expected = forms_by_instance[id(record)].expected_version
+            if isinstance(record, InternalNote):
+                services.note_update(
+                    note=record, expected_version=expected, text=record.text, author=request.user
+                )
+            elif isinstance(record, FollowUpAction):
+                services.action_update(action=record, expected_version=expected)
+            elif isinstance(record, Answer):
+                services.answer_update(answer=record, expected_version=expected)
+            else:  # pragma: no cover - every inline is one of the three
+                raise TypeError(f"No service saves {type(record).__name__}")
+        for record in formset.deleted_objects:
+            record.delete()
+        formset.save_m2m()
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(LargeTableAdmin):
     list_display = ["question", "minister", "date_answered", "is_holding", "is_correction"]
-    list_filter = ["is_holding", "is_correction"]
+    list_filter = ["is_holding", "is_correction", year_filter("date_answered", "year answered")]
+    # Searched through answers.search, as the question changelist is.
     search_fields = ["question__heading", "text"]
+    search_help_text = 'Words, "a phrase", OR, -word, a UIN or a member\'s name.'
     autocomplete_fields = ["question", "minister"]
     list_select_related = ["question", "minister__member"]
-    date_hierarchy = "date_answered"
+    ordering = ["-date_answered", "-id"]
     form = VersionedAdminForm
 
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        questions = search.matching(Question.objects.all(), search_term)
+        return queryset.filter(question__in=questions.values("pk")), False
+
     def save_model(self, request, obj, form, change):
-        services.answer_save(answer=obj, expected_version=form.cleaned_data["loaded_version"])
+        services.answer_update(answer=obj, expected_version=form.expected_version)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -200,7 +376,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.overdue(today)
         if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.overdue(today).values("pk"))
+            return queryset.not_overdue(today)
         return queryset
 
 
@@ -214,19 +390,44 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["completed_on", "created_at", "updated_at"]
     date_hierarchy = "due_date"
     actions = ["mark_done"]
-    form = VersionedAdminForm
+    form = ActionAdminForm
 
     def save_model(self, request, obj, form, change):
-        services.action_save(action=obj, expected_version=form.cleaned_data["loaded_version"])
+        services.action_update(action=obj, expected_version=form.expected_version)
 
     @admin.action(description="Mark selected actions as done", permissions=["change"])
     def mark_done(self, request, queryset):
-        count = 0
-        for action in queryset.open():
-            services.action_complete(action=action)
-            count += 1
-        self.message_user(
-            request, f"{count} action{'s' if count != 1 else ''} marked as done.", messages.SUCCESS
+        """Ask for the outcome, then mark every open selected action done with it."""
+        form = MarkDoneForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            with transaction.atomic():
+                for action in queryset.open():
+                    services.action_set_status(
+                        action=action,
+                        status=ActionStatus.DONE,
+                        outcome=form.cleaned_data["outcome"],
+                        expected_version=services.ANY_VERSION,
+                    )
+                    count += 1
+            self.message_user(
+                request,
+                f"{count} action{'s' if count != 1 else ''} marked as done.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/answers/followupaction/mark_done.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Mark follow-up actions as done",
+                "opts": self.model._meta,
+                "form": form,
+                "selected": queryset,
+                "open_count": queryset.open().count(),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
         )
 
 
@@ -237,11 +438,12 @@ class InternalNoteAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["question"]
     list_select_related = ["question", "author"]
     readonly_fields = ["author", "created_at"]
+    form = VersionedAdminForm
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        services.note_update(
+            note=obj, expected_version=form.expected_version, text=obj.text, author=request.user
+        )
 
 
 @admin.register(GroupedQuestionRef)

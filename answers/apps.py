@@ -8,6 +8,7 @@ class AnswersConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .search import sqlite  # noqa: F401 - registers the FTS triggers' SQL functions
 
         # Sent for this app after auth's and axes's permissions exist (answers
         # comes after them in INSTALLED_APPS), so the groups get every one.

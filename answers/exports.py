@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from .filters import QuestionFilter
 from .models import Question, QuestionStatus
+from .people import long_date
 from .text import html_to_text
 from .views import paginate
 
@@ -350,7 +351,7 @@ class QuestionsFeed(Feed):
         if answer:
             who = answer.minister.member.name if answer.minister else "The department"
             parts.append(
-                f"Answered by {who} on {answer.date_answered:%-d %B %Y}: {html_to_text(answer.text)}"
+                f"Answered by {who} on {long_date(answer.date_answered)}: {html_to_text(answer.text)}"
             )
         else:
             parts.append("Not answered yet.")

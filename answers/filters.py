@@ -6,8 +6,9 @@ the feeds and the JSON API, so that every view of the list agrees.
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 
+from . import search
 from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Question, QuestionStatus
 
@@ -54,6 +55,8 @@ class QuestionFilter(django_filters.FilterSet):
     # Questions known only from a listing page have no tabling date, and
     # unanswered ones no answer date: they sort last, on every database.
     SORTS = {
+        # Relevance needs words to rank by: without a search it is newest tabled.
+        "relevance": ("Best match (when searching)", None),
         "newest_tabled": (
             "Newest tabled",
             [F("date_tabled").desc(nulls_last=True), "-id"],
@@ -71,7 +74,10 @@ class QuestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_words",
-        help_text="Words in the heading, the question or the answer.",
+        help_text=(
+            'Words in the heading, the question or the answer, a UIN or a member. Use "quotes" '
+            "for a phrase, OR for either word, and -word to leave a word out."
+        ),
     )
     house = django_filters.ChoiceFilter(
         choices=House.choices,
@@ -110,30 +116,42 @@ class QuestionFilter(django_filters.FilterSet):
         empty_label="Any minister",
         error_messages={"invalid_choice": "Choose a minister from the list."},
     )
-    sort = sort_filter(SORTS, "Choose newest tabled or newest answered.")
+    sort = sort_filter(SORTS, "Choose best match, newest tabled or newest answered.")
 
     class Meta:
         model = Question
         fields = []
         form = QuestionFilterForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("q", "").strip() and not data.get("sort"):
+            # A search is ranked best first unless another sort is chosen,
+            # and the sort select says so.
+            data = data.copy()
+            data["sort"] = "relevance"
+        super().__init__(data, *args, **kwargs)
+        # Set by filter_queryset: whether the rows are ranked by relevance.
+        self.ranked = False
+
     def filter_words(self, queryset, name, value):
-        for word in value.split()[:12]:
-            queryset = queryset.filter(
-                Q(heading__icontains=word)
-                | Q(text__icontains=word)
-                | Q(answer__text__icontains=word)
-            )
-        return queryset
+        return search.matching(queryset, value)
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
 
     def filter_sort(self, queryset, name, value):
-        return queryset.order_by(*self.SORTS[value][1])
+        ordering = self.SORTS[value][1]
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
+        words = self.form.cleaned_data.get("q")
+        sort = self.form.cleaned_data.get("sort")
+        self.ranked = bool(words) and sort == "relevance" and search.is_searchable(words)
+        if self.ranked:
+            queryset = search.ranked(queryset, words)
+        elif not sort or sort == "relevance":
             queryset = queryset.order_by(*self.SORTS["newest_tabled"][1])
+        if words:
+            queryset = search.with_snippets(queryset, words)
         return queryset

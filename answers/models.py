@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from .people import long_date
 from .text import sanitise_html
 
 
@@ -44,7 +45,13 @@ class Department(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:255]
+            # Unique: "Department for X" and "Department for X." differ only in
+            # punctuation, so a number is added after a slug already taken.
+            base = slugify(self.name)[:240] or "department"
+            slug, n = base, 2
+            while Department.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
         super().save(*args, **kwargs)
 
 
@@ -98,27 +105,15 @@ class Minister(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="ministers"
     )
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["member__name", "title"]
         constraints = [
             models.UniqueConstraint(fields=["member", "title"], name="minister_unique_post"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="minister_end_not_before_start",
-            ),
         ]
 
     def __str__(self):
         return f"{self.member.name}, {self.title}" if self.title else self.member.name
-
-    @property
-    def name(self):
-        return self.member.name
 
 
 class QuestionStatus(models.TextChoices):
@@ -137,6 +132,16 @@ class QuestionStatus(models.TextChoices):
         if not has_answer:
             return cls.AWAITING
         return cls.HOLDING if answer_is_holding else cls.ANSWERED
+
+
+def owed_answer_q(prefix=""):
+    """Still owed a substantive answer: not withdrawn, and unanswered or only held.
+
+    ``prefix`` reaches the question through a relation ("questions__").
+    """
+    return Q(**{f"{prefix}is_withdrawn": False}) & (
+        Q(**{f"{prefix}answer__isnull": True}) | Q(**{f"{prefix}answer__is_holding": True})
+    )
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -176,9 +181,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def unanswered(self):
         """Still owed a substantive answer (awaiting or holding)."""
-        return self.filter(is_withdrawn=False).filter(
-            Q(answer__isnull=True) | Q(answer__is_holding=True)
-        )
+        return self.filter(owed_answer_q())
 
     def overdue(self, today):
         return self.unanswered().filter(due_date__lt=today)
@@ -233,6 +236,9 @@ class Question(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a save carrying an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Full-text search lives beside the model, kept by database triggers
+    # (answers.search, migration 0006): a ``search_vector`` column on
+    # PostgreSQL, an FTS5 table on SQLite. Python never reads or writes it.
 
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
     objects = QuestionQuerySet.as_manager()
@@ -251,7 +257,10 @@ class Question(models.Model):
             ),
         ]
         indexes = [
-            # The public list's default ordering (newest tabled first).
+            # The public list's default ordering (newest tabled first, undated
+            # last), so a page is read from the index instead of sorting. On
+            # PostgreSQL migration 0006 rebuilds it as "date_tabled DESC NULLS
+            # LAST" to match; SQLite sorts NULL lowest, so DESC puts it last.
             models.Index(fields=["-date_tabled", "-id"], name="question_newest_tabled"),
             # The house filter is usually combined with a date range.
             models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
@@ -260,16 +269,6 @@ class Question(models.Model):
 
     def __str__(self):
         return self.heading
-
-    def save(self, *args, **kwargs):
-        is_new = self._state.adding
-        super().save(*args, **kwargs)
-        if not is_new:
-            # Keep the answer's copy of the tabling date true, so the
-            # database refuses a tabling date after the answer.
-            Answer.objects.filter(question=self).exclude(
-                question_date_tabled=self.date_tabled
-            ).update(question_date_tabled=self.date_tabled)
 
     def get_absolute_url(self):
         return reverse("question_detail", args=[self.pk])
@@ -342,7 +341,7 @@ class GroupedQuestionRef(models.Model):
         ]
 
     def __str__(self):
-        when = f" tabled {self.date_tabled:%-d %B %Y}" if self.date_tabled else ""
+        when = f" tabled {long_date(self.date_tabled)}" if self.date_tabled else ""
         return f"{self.house} UIN {self.uin}{when}, named by {self.question}"
 
 
@@ -413,7 +412,7 @@ class Answer(models.Model):
                 {
                     "date_answered": (
                         f"The answer date must be the same as or after the date the question "
-                        f"was tabled ({tabled:%-d %B %Y})."
+                        f"was tabled ({long_date(tabled)})."
                     )
                 }
             )
@@ -426,15 +425,27 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Open or in progress: not yet done or cancelled.
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def overdue_action_q(today):
+    """A follow-up action is overdue when it is still open and its due date has passed."""
+    return Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=today)
+
+
 class FollowUpActionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
     def open(self):
-        return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+        return self.filter(status__in=OPEN_ACTION_STATUSES)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.filter(overdue_action_q(today))
+
+    def not_overdue(self, today):
+        return self.exclude(overdue_action_q(today))
 
     def for_list(self):
         return self.select_related("question", "question__department", "owner")
@@ -501,9 +512,10 @@ class FollowUpAction(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+        return self.status in OPEN_ACTION_STATUSES
 
     def is_overdue(self, today=None):
+        """``overdue_action_q`` for one action already in hand."""
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
 
@@ -517,11 +529,12 @@ class InternalNote(models.Model):
     )
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Note on {self.question} ({self.created_at:%d %B %Y})"
+        return f"Note on {self.question} ({long_date(self.created_at)})"

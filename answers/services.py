@@ -1,15 +1,36 @@
-"""Writes that touch more than one model, in one place.
+"""Every write, in one place: one set of functions per entity, ``<entity>_<action>``.
 
-Views, admin actions, importers and management commands call these keyword-only
-functions; each validates and runs inside ``transaction.atomic`` so a failure
+The staff pages, the admin, the importers and the management commands all
+call these keyword-only functions, so each rule is written once:
+
+- versions: a record's version moves on in ``version_bump`` only, and a save
+  carrying an older version than the stored one raises ``StaleEditError``
+  (the pages then merge, see ``answers.merge``);
+- questions: ``question_create``, ``question_update``, ``question_import_page``;
+- answers: ``answer_record`` (the one answer to a question, recorded or
+  edited), ``answer_update`` (field by field, the admin), and the rules the
+  bulk API writer shares: ``answer_holding_date`` and ``answer_original``;
+- notes: ``note_create``, ``note_update``;
+- follow-up actions: ``action_create``, ``action_update``,
+  ``action_set_status`` (a done or cancelled action needs an outcome:
+  ``action_check_outcome``);
+- reference data the importers meet: ``department_get_or_create``,
+  ``member_get_or_create``, ``minister_post``. Staff choose departments and
+  members from the known lists; only importers and admins add them.
+
+Each write validates and runs inside ``transaction.atomic``, so a failure
 leaves nothing half-written.
 """
 
+import datetime
+import enum
+import re
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from . import grouping
 from .deadlines import due_date_for
@@ -24,6 +45,7 @@ from .models import (
     Minister,
     Question,
 )
+from .people import display_name, long_date
 from .text import paragraphs_to_html
 
 
@@ -42,14 +64,28 @@ class StaleEditError(Exception):
             username = self.changed_by.get_username()
             who = f"{full_name} ({username})" if full_name else username
         when = (
-            timezone.localtime(self.changed_at).strftime("%-d %B %Y at %H:%M")
+            f"{long_date(timezone.localtime(self.changed_at))} at "
+            f"{timezone.localtime(self.changed_at):%H:%M}"
             if self.changed_at
             else ""
         )
         super().__init__(
             f"{who} changed this {current._meta.verbose_name} {('on ' + when) if when else ''} "
-            "after you opened it. Your changes have not been saved."
+            "after you opened it."
         )
+
+    @property
+    def changed_by_name(self):
+        return display_name(self.changed_by) if self.changed_by else ""
+
+
+class Unchecked(enum.Enum):
+    """``expected_version=ANY_VERSION``: an importer's write, made whatever the version."""
+
+    ANY = "any"
+
+
+ANY_VERSION = Unchecked.ANY
 
 
 @dataclass
@@ -73,19 +109,44 @@ def _assign(obj, values):
     return changed
 
 
-def _check_version(model, pk, expected_version):
+# --- versions ------------------------------------------------------------------
+
+
+def version_bump(record, *, stored_version: int) -> None:
+    """The one place a record's version moves on (the bulk API writer calls it too)."""
+    record.version = stored_version + 1
+
+
+def _lock_current(model, pk, expected_version):
     """Lock the row and refuse the save if it moved on since the editor loaded it."""
     current = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and current.version != int(expected_version):
+    if expected_version is not ANY_VERSION and current.version != expected_version:
         raise StaleEditError(current)
     return current
 
 
-# --- reference data ----------------------------------------------------------
+def _save_versioned(record, *, expected_version, exclude=()):
+    """Save ``record``: stale check and version bump for an existing row, then full_clean."""
+    with transaction.atomic():
+        if record.pk:
+            current = _lock_current(type(record), record.pk, expected_version)
+            version_bump(record, stored_version=current.version)
+        record.full_clean(exclude=list(exclude))
+        record.save()
+    return record
 
 
-def department_for(*, name, parliament_id=None):
-    """The department with this Parliament id or name, created if new."""
+def _check_names(kind, given, allowed):
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"{kind}() got unexpected fields: {', '.join(sorted(unknown))}")
+
+
+# --- reference data (importers and admins) -------------------------------------
+
+
+def department_get_or_create(*, name: str, parliament_id: int | None = None) -> Department:
+    """The department with this Parliament id or name, created if new (importers only)."""
     name = " ".join((name or "").split())
     if parliament_id is not None:
         department = Department.objects.filter(parliament_id=parliament_id).first()
@@ -104,18 +165,15 @@ def department_for(*, name, parliament_id=None):
             department.parliament_id = parliament_id
             department.save(update_fields=["parliament_id"])
         return department
-    slug = base = slugify(name)[:240] or "department"
-    n = 2
-    while Department.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return Department.objects.create(name=name, slug=slug, parliament_id=parliament_id)
+    return Department.objects.create(name=name, parliament_id=parliament_id)
 
 
-def member_for(*, name, house, party="", constituency="", parliament_id=None):
+def member_get_or_create(*, name: str, house: str, party: str = "", constituency: str = "",
+                         parliament_id: int | None = None) -> Member:  # fmt: skip
     """The member with this Parliament id, or this name in this House, created if new.
 
-    Party and constituency are filled in or refreshed when the source gives them.
+    Importers only: staff choose members from the known list. Party and
+    constituency are filled in or refreshed when the source gives them.
     """
     name = " ".join((name or "").split())
     member = None
@@ -145,8 +203,22 @@ def member_for(*, name, house, party="", constituency="", parliament_id=None):
     return member
 
 
-def minister_for(*, member, title="", department=None):
+def minister_post(*, member: Member, title: str = "", department: Department | None = None
+                  ) -> Minister:  # fmt: skip
+    """The ministerial post ``member`` answered in.
+
+    A post named by its title is found or added. Without a title the member's
+    known post is used (the one in ``department`` first, else the latest), so
+    naming a known minister never adds a second, untitled post; a member with
+    no post yet gets an untitled one.
+    """
     title = " ".join((title or "").split())
+    posts = Minister.objects.filter(member=member)
+    if not title:
+        known = posts.filter(department=department).order_by("-id").first() if department else None
+        known = known or posts.order_by("-id").first()
+        if known is not None:
+            return known
     minister, created = Minister.objects.get_or_create(
         member=member, title=title, defaults={"department": department}
     )
@@ -156,118 +228,79 @@ def minister_for(*, member, title="", department=None):
     return minister
 
 
-# --- questions and answers ---------------------------------------------------
+# The department a post's title names in its closing brackets.
+_POST_DEPARTMENT = re.compile(r"\((?P<name>[^()]+)\)\s*$")
 
 
-def question_save(*, question, user=None, expected_version=None):
-    """Save a question: recompute its due date, bump its version, refuse stale edits."""
-    with transaction.atomic():
-        if question.pk:
-            current = _check_version(Question, question.pk, expected_version)
-            question.version = current.version + 1
-        elif question.logged_by_id is None and user is not None and user.is_authenticated:
-            question.logged_by = user
-        question.due_date = due_date_for(
-            house=question.house,
-            date_tabled=question.date_tabled,
-            is_named_day=question.is_named_day,
-            date_for_answer=question.date_for_answer,
-        )
-        question.full_clean(exclude=["grouped_questions"])
-        question.save()
-    return question
+def minister_department_warning(*, minister: Minister | None, department: Department | None
+                                ) -> str:  # fmt: skip
+    """A warning when the minister's post is in another department than the question's.
 
-
-def answer_record(*, question, date_answered, text="", minister=None, is_holding=False,
-                  date_holding_answer=None, answer=None, expected_version=None):  # fmt: skip
-    """Record or edit the answer to ``question``. ``text`` is sanitised HTML."""
-    with transaction.atomic():
-        if answer is None:
-            answer = question.get_answer() or Answer(question=question)
-        if answer.pk:
-            current = _check_version(Answer, answer.pk, expected_version)
-            answer.version = current.version + 1
-        answer.question = question
-        answer.minister = minister
-        answer.date_answered = date_answered
-        answer.text = text
-        if answer.is_holding and not is_holding and not date_holding_answer:
-            # A holding answer becoming substantive keeps the date it was held.
-            date_holding_answer = answer.date_holding_answer or answer.date_answered
-        answer.is_holding = is_holding
-        answer.date_holding_answer = date_holding_answer
-        answer.question_date_tabled = question.date_tabled
-        answer.full_clean(exclude=["question"])
-        answer.save()
-    return answer
-
-
-def answer_save(*, answer, expected_version=None):
-    """Save an answer edited field by field (the admin): bump its version, refuse stale edits."""
-    with transaction.atomic():
-        if answer.pk:
-            current = _check_version(Answer, answer.pk, expected_version)
-            answer.version = current.version + 1
-        answer.save()
-    return answer
-
-
-# The question fields a staff form may set directly; people and departments
-# arrive as names and go through member_for/department_for.
-QUESTION_FIELDS = frozenset(
-    {
-        "house",
-        "uin",
-        "date_tabled",
-        "is_named_day",
-        "date_for_answer",
-        "heading",
-        "text",
-        "source_url",
-        "is_withdrawn",
-        "date_withdrawn",
-    }
-)
-
-
-def question_write(*, question=None, user=None, expected_version=None, department_name="",
-                   asking_member_name="", asking_member_party="", constituency="",
-                   **fields):  # fmt: skip
-    """Log a new question (``question=None``) or edit one, from what a person typed.
-
-    ``department_name`` and ``asking_member_name`` are matched to existing
-    records (or create them), so a pasted page needs no lookups first. An edit
-    carrying an ``expected_version`` older than the stored one raises
-    :class:`StaleEditError` and writes nothing.
+    A warning, not a refusal: ministers move, and a pasted page names the
+    minister's current post.
     """
-    unknown = set(fields) - QUESTION_FIELDS
-    if unknown:
-        raise TypeError(f"question_write() got unexpected fields: {', '.join(sorted(unknown))}")
+    if minister is None or department is None:
+        return ""
+    other = ""
+    named = _POST_DEPARTMENT.search(minister.title or "")
+    if minister.department_id and minister.department_id != department.pk:
+        other = minister.department.name
+    elif named and named["name"].strip().lower() != department.name.lower():
+        # "Minister of State (Department for Work and Pensions)"
+        other = named["name"].strip()
+    if not other:
+        return ""
+    post = minister.title or "their post"
+    return (
+        f"{minister.member.name}’s post ({post}) is in the {other}, but the question "
+        f"is addressed to the {department.name}. Check the minister and the department."
+    )
+
+
+# --- questions ---------------------------------------------------------------------
+
+
+class QuestionFields(TypedDict, total=False):
+    house: str
+    uin: str
+    parliament_id: int | None
+    date_tabled: datetime.date | None
+    is_named_day: bool
+    date_for_answer: datetime.date | None
+    heading: str
+    text: str
+    text_is_truncated: bool
+    department: Department | None
+    asking_member: Member | None
+    source_url: str
+    is_withdrawn: bool
+    date_withdrawn: datetime.date | None
+
+
+def _question_save(question, *, user, expected_version):
+    """The question rules: due date, withdrawal date, who logged it, grouping links."""
+    if not question.is_withdrawn:
+        question.date_withdrawn = None
+    if (
+        question.pk is None
+        and question.logged_by_id is None
+        and getattr(user, "is_authenticated", False)
+    ):
+        question.logged_by = user
+    question.due_date = due_date_for(
+        house=question.house,
+        date_tabled=question.date_tabled,
+        is_named_day=question.is_named_day,
+        date_for_answer=question.date_for_answer,
+    )
     with transaction.atomic():
-        if question is None:
-            question = Question()
-        elif question.pk:
-            # Refuse a stale edit before creating any department or member.
-            _check_version(Question, question.pk, expected_version)
-        for name, value in fields.items():
-            setattr(question, name, value)
-        house = House(question.house)
-        department_name = " ".join((department_name or "").split())
-        question.department = department_for(name=department_name) if department_name else None
-        asking_member_name = " ".join((asking_member_name or "").split())
-        question.asking_member = (
-            member_for(
-                name=asking_member_name,
-                house=house,
-                party=asking_member_party or "",
-                constituency=constituency or "",
-            )
-            if asking_member_name
-            else None
-        )
-        if not question.is_withdrawn:
-            question.date_withdrawn = None
-        question_save(question=question, user=user, expected_version=expected_version)
+        _save_versioned(question, expected_version=expected_version, exclude=["grouped_questions"])
+        # The answer keeps a copy of the tabling date (so "not answered before
+        # tabling" is a database constraint): kept true here, the one place a
+        # question's tabling date changes outside the bulk writer.
+        Answer.objects.filter(question=question).exclude(
+            question_date_tabled=question.date_tabled
+        ).update(question_date_tabled=question.date_tabled)
         if question.uin:
             # An import may have named this question as grouped with another
             # before anyone logged it: link them now.
@@ -275,107 +308,20 @@ def question_write(*, question=None, user=None, expected_version=None, departmen
     return question
 
 
-def answer_write(*, question, expected_version, date_answered, text, minister_name="",
-                 minister_role="", is_holding=False, date_holding_answer=None):  # fmt: skip
-    """Record or edit the answer to ``question`` from a staff form.
-
-    ``text`` is plain text, paragraphs separated by a blank line.
-    ``expected_version`` is the answer's version when the form was loaded, or
-    None when there was no answer then: an answer recorded by someone else in
-    the meantime is refused as a stale edit, never overwritten.
-
-    Answers imported from Parliament are HTML (tables, lists, links); when the
-    plain text comes back unchanged the stored HTML is kept, so correcting the
-    minister does not flatten a table.
-    """
-    from .text import html_to_text
-
-    with transaction.atomic():
-        existing = Answer.objects.select_for_update().filter(question=question).first()
-        if existing is not None and expected_version in (None, ""):
-            raise StaleEditError(existing)
-        if existing is None and expected_version not in (None, ""):
-            # The answer the editor loaded has been deleted (by an admin).
-            raise ValueError("The answer you were editing has been deleted.")
-        text = (text or "").replace("\r\n", "\n").strip()
-        if existing is not None and html_to_text(existing.text) == html_to_text(
-            paragraphs_to_html(text)
-        ):
-            html = existing.text
-        else:
-            html = paragraphs_to_html(text)
-        minister = None
-        minister_name = " ".join((minister_name or "").split())
-        if minister_name:
-            member = member_for(name=minister_name, house=House(question.house))
-            minister = minister_for(
-                member=member, title=minister_role or "", department=question.department
-            )
-        try:
-            with transaction.atomic():
-                return answer_record(
-                    question=question,
-                    answer=existing,
-                    expected_version=expected_version if existing is not None else None,
-                    date_answered=date_answered,
-                    text=html,
-                    minister=minister,
-                    is_holding=is_holding,
-                    date_holding_answer=date_holding_answer,
-                )
-        except IntegrityError:
-            # Two people recording the first answer at once: the one-answer
-            # rule lets only the first in; the second sees whose it is.
-            existing = Answer.objects.filter(question=question).first()
-            if existing is None:
-                raise
-            raise StaleEditError(existing) from None
+def question_create(*, user=None, **fields: Unpack[QuestionFields]) -> Question:
+    """Log a new question."""
+    _check_names("question_create", fields, QuestionFields.__annotations__)
+    return _question_save(Question(**fields), user=user, expected_version=ANY_VERSION)
 
 
-def question_log(*, user, question_fields, answer_fields=None):
-    """Log a new question, and its answer when the page already had one, all or nothing."""
-    with transaction.atomic():
-        question = question_write(user=user, **question_fields)
-        if answer_fields:
-            answer_write(question=question, expected_version=None, **answer_fields)
-    return question
-
-
-def note_add(*, question, author, text):
-    return InternalNote.objects.create(question=question, author=author, text=text.strip())
-
-
-# --- follow-up actions -------------------------------------------------------
-
-
-def action_save(*, action, expected_version=None, today=None):
-    """Create or edit a follow-up action; done sets the completion date."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        if action.pk:
-            current = _check_version(FollowUpAction, action.pk, expected_version)
-            action.version = current.version + 1
-        if action.status == ActionStatus.DONE and action.completed_on is None:
-            action.completed_on = today
-        elif action.status != ActionStatus.DONE:
-            action.completed_on = None
-        action.full_clean()
-        action.save()
-    return action
-
-
-def action_set_status(*, action, status, outcome=None, expected_version=None, today=None):
-    action.status = ActionStatus(status)
-    if outcome is not None:
-        action.outcome = outcome.strip()
-    return action_save(action=action, expected_version=expected_version, today=today)
-
-
-def action_complete(*, action, outcome=None, today=None):
-    return action_set_status(action=action, status=ActionStatus.DONE, outcome=outcome, today=today)
-
-
-# --- page-text imports -------------------------------------------------------
+def question_update(*, question: Question, expected_version: "int | Unchecked", user=None,
+                    **changes: Unpack[QuestionFields]) -> Question:  # fmt: skip
+    """Change a question. A stored version other than ``expected_version`` raises
+    :class:`StaleEditError` and writes nothing."""
+    _check_names("question_update", changes, QuestionFields.__annotations__)
+    for name, value in changes.items():
+        setattr(question, name, value)
+    return _question_save(question, user=user, expected_version=expected_version)
 
 
 def _find_question_for_record(record):
@@ -392,31 +338,29 @@ def _find_question_for_record(record):
     return candidates.filter(text=record.question_text).order_by("id").first()
 
 
-def import_page_record(record, *, user=None, source_url=""):
+def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Question, str]:
     """Create or update one question (and its answer) from a parsed page record.
 
     Returns ``(question, outcome)`` with outcome "created", "updated" or
-    "unchanged".
+    "unchanged". What a page does not say leaves what we know alone.
     """
     house = House(record.house)
-    department = department_for(name=record.department) if record.department else None
+    department = department_get_or_create(name=record.department) if record.department else None
     asking_member = None
     if record.asking_member:
-        asking_member = member_for(
+        asking_member = member_get_or_create(
             name=record.asking_member,
             house=house,
             party=record.asking_member_party or "",
             constituency=record.constituency or "",
         )
     question = _find_question_for_record(record)
-    outcome = "unchanged"
     values = {
         "house": house.value,
         "heading": record.heading,
         "text": record.question_text,
         "department": department,
     }
-    # What a page does not say leaves what we know alone.
     if record.date_tabled:
         values["date_tabled"] = record.date_tabled
     if record.uin:
@@ -426,16 +370,16 @@ def import_page_record(record, *, user=None, source_url=""):
     if source_url:
         values["source_url"] = source_url
     if question is None:
-        question = Question(**values)
-        question_save(question=question, user=user)
+        question = question_create(user=user, **values)
         outcome = "created"
-    elif _assign(question, values):
-        question_save(question=question, user=user)
+    elif any(getattr(question, name) != value for name, value in values.items()):
+        question_update(question=question, expected_version=ANY_VERSION, user=user, **values)
         outcome = "updated"
+    else:
+        outcome = "unchanged"
 
     # "Grouped Questions: 16197" names UINs without their tabling dates; a
-    # question named that we do not hold yet is linked when it arrives, and a
-    # question arriving here may be one that an earlier import named.
+    # question named that we do not hold yet is linked when it arrives.
     held = grouping.Held.of(question)
     linked = grouping.link_grouped(
         grouping.refs_named_by(held, ((uin, None) for uin in record.grouped_uins)),
@@ -447,42 +391,277 @@ def import_page_record(record, *, user=None, source_url=""):
     if record.answer_text and record.date_answered:
         minister = None
         if record.answered_by:
-            minister_member = member_for(name=record.answered_by, house=house)
-            minister = minister_for(
-                member=minister_member, title=record.minister_role or "", department=department
+            minister = minister_post(
+                member=member_get_or_create(name=record.answered_by, house=house),
+                title=record.minister_role or "",
+                department=department,
             )
         answer = question.get_answer()
         text = paragraphs_to_html(record.answer_text)
         # A "Holding answer received on …" line means the answer shown is the
         # substantive one that followed a holding answer.
-        is_holding = False
         wanted = {
             "minister": minister,
             "date_answered": record.date_answered,
             "text": text,
-            "is_holding": is_holding,
+            "is_holding": False,
         }
         if answer is None or any(getattr(answer, k) != v for k, v in wanted.items()):
-            holding_date = record.date_holding_answer
             answer_record(
                 question=question,
+                expected_version=ANY_VERSION,
                 minister=minister,
                 date_answered=record.date_answered,
                 text=text,
-                is_holding=is_holding,
-                date_holding_answer=holding_date,
+                is_holding=False,
+                date_holding_answer=record.date_holding_answer,
             )
             if outcome == "unchanged":
                 outcome = "updated"
     return question, outcome
 
 
-def import_page_records(records, *, user=None, source_url=""):
-    """Import every record, all or nothing."""
+def questions_import_pages(*, records, user=None, source_url: str = "") -> ImportSummary:
+    """Import every parsed page record, all or nothing."""
     summary = ImportSummary()
     with transaction.atomic():
         for record in records:
-            question, outcome = import_page_record(record, user=user, source_url=source_url)
+            question, outcome = question_import_page(
+                record=record, user=user, source_url=source_url
+            )
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             summary.questions.append(question)
     return summary
+
+
+# --- answers -----------------------------------------------------------------------
+
+
+class AnswerFields(TypedDict, total=False):
+    minister: Minister | None
+    date_answered: datetime.date | None
+    text: str
+    text_is_truncated: bool
+    is_holding: bool
+    date_holding_answer: datetime.date | None
+    is_correction: bool
+    date_corrected: datetime.date | None
+    original_text: str
+    original_date_answered: datetime.date | None
+
+
+def answer_holding_date(existing, *, is_holding: bool, date_answered, date_holding_answer,
+                        source_may_omit: bool = False):  # fmt: skip
+    """The date a holding answer was given, after an answer is recorded.
+
+    A holding answer that becomes substantive keeps the date it was held. An
+    importer's source (``source_may_omit``) says nothing of a date it leaves
+    out, so the stored date stays, and a holding answer is held on its own
+    date; a person editing the form sees the stored date, so a blank means
+    none.
+    """
+    if date_holding_answer is None and existing is not None:
+        if existing.is_holding and not is_holding:
+            return existing.date_holding_answer or existing.date_answered
+        if source_may_omit:
+            date_holding_answer = existing.date_holding_answer
+    if source_may_omit and is_holding and date_holding_answer is None:
+        return date_answered
+    return date_holding_answer
+
+
+def answer_original(existing, *, is_correction: bool, text: str, date_answered,
+                    original_text: str = "", original_date_answered=None):  # fmt: skip
+    """``(original_text, original_date_answered)`` of an answer after it is recorded.
+
+    A corrected answer keeps the answer as first given and its date: given
+    by the source when it has them, else what we held before the correction.
+    """
+    kept_text = existing.original_text if existing is not None else ""
+    kept_date = existing.original_date_answered if existing is not None else None
+    if not is_correction:
+        return kept_text, kept_date
+    if original_text:
+        kept_text = original_text
+    elif (
+        not kept_text
+        and existing is not None
+        and not existing.is_correction
+        and existing.text != text
+    ):
+        # Corrected since we last looked: what we held is the original.
+        kept_text = existing.text
+    if original_date_answered is not None:
+        kept_date = original_date_answered
+    elif kept_date is None:
+        kept_date = (
+            existing.date_answered
+            if existing is not None and not existing.is_correction
+            else date_answered
+        )
+    return kept_text, kept_date
+
+
+def answer_record(*, question: Question, expected_version: "int | None | Unchecked",
+                  date_answered: datetime.date, text: str, minister: Minister | None = None,
+                  is_holding: bool = False,
+                  date_holding_answer: datetime.date | None = None) -> Answer:  # fmt: skip
+    """Record the answer to ``question``, or change the one it has. ``text`` is HTML.
+
+    ``expected_version`` is the answer's version when the editor loaded it,
+    or None when there was no answer then: an answer recorded by someone else
+    in the meantime raises :class:`StaleEditError`, never overwritten.
+    """
+    with transaction.atomic():
+        existing = Answer.objects.select_for_update().filter(question=question).first()
+        if expected_version is not ANY_VERSION:
+            if existing is not None and expected_version is None:
+                raise StaleEditError(existing)
+            if existing is None and expected_version is not None:
+                # The answer the editor loaded has been deleted (by an admin).
+                raise ValidationError("The answer you were editing has been deleted.")
+        answer = existing or Answer(question=question)
+        date_holding_answer = answer_holding_date(
+            existing,
+            is_holding=is_holding,
+            date_answered=date_answered,
+            date_holding_answer=date_holding_answer,
+        )
+        answer.minister = minister
+        answer.date_answered = date_answered
+        answer.text = text
+        answer.is_holding = is_holding
+        answer.date_holding_answer = date_holding_answer
+        answer.question_date_tabled = question.date_tabled
+        try:
+            with transaction.atomic():
+                return _save_versioned(
+                    answer,
+                    expected_version=ANY_VERSION if existing is None else expected_version,
+                    exclude=["question"],
+                )
+        except IntegrityError:
+            # Two people recording the first answer at once: the one-answer
+            # rule lets only the first in; the second sees whose it is.
+            existing = Answer.objects.filter(question=question).first()
+            if existing is None:
+                raise
+            raise StaleEditError(existing) from None
+
+
+def answer_update(*, answer: Answer, expected_version: "int | Unchecked",
+                  **changes: Unpack[AnswerFields]) -> Answer:  # fmt: skip
+    """Change an answer field by field (the admin), or save a new one the admin added."""
+    _check_names("answer_update", changes, AnswerFields.__annotations__)
+    stored = Answer.objects.filter(pk=answer.pk).first() if answer.pk else None
+    for name, value in changes.items():
+        setattr(answer, name, value)
+    answer.date_holding_answer = answer_holding_date(
+        stored,
+        is_holding=answer.is_holding,
+        date_answered=answer.date_answered,
+        date_holding_answer=answer.date_holding_answer,
+    )
+    answer.original_text, answer.original_date_answered = answer_original(
+        stored,
+        is_correction=answer.is_correction,
+        text=answer.text,
+        date_answered=answer.date_answered,
+        original_text=answer.original_text,
+        original_date_answered=answer.original_date_answered,
+    )
+    return _save_versioned(answer, expected_version=expected_version, exclude=["question"])
+
+
+# --- internal notes ------------------------------------------------------------------
+
+
+def note_create(*, question: Question, author, text: str) -> InternalNote:
+    note = InternalNote(question=question, author=author, text=(text or "").strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+def note_update(*, note: InternalNote, expected_version: "int | Unchecked", text: str,
+                author=None) -> InternalNote:  # fmt: skip
+    """Change a note's text; a note added in the admin is written by whoever adds it."""
+    note.text = (text or "").strip()
+    if note.author_id is None and author is not None:
+        note.author = author
+    return _save_versioned(note, expected_version=expected_version)
+
+
+# --- follow-up actions ---------------------------------------------------------------
+
+
+class ActionFields(TypedDict, total=False):
+    title: str
+    detail: str
+    owner: object
+    organisation: str
+    due_date: datetime.date | None
+    is_public: bool
+    status: str
+    outcome: str
+    completed_on: datetime.date | None
+
+
+CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+def action_check_outcome(*, status: str, outcome: str, previous_status: str | None = None):
+    """A follow-up action closed as done or cancelled needs its outcome recorded.
+
+    Raises ``ValidationError`` on ``outcome``. An action that was already
+    closed (``previous_status``) is not asked again.
+    """
+    if status in CLOSED_STATUSES and status != previous_status and not (outcome or "").strip():
+        raise ValidationError(
+            {"outcome": "Enter the outcome: what was done, or why the action was cancelled."}
+        )
+
+
+def _action_save(action, *, expected_version, today):
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        previous = (
+            FollowUpAction.objects.filter(pk=action.pk).values_list("status", flat=True).first()
+            if action.pk
+            else None
+        )
+        action.outcome = (action.outcome or "").strip()
+        action_check_outcome(status=action.status, outcome=action.outcome, previous_status=previous)
+        if action.status == ActionStatus.DONE and action.completed_on is None:
+            action.completed_on = today
+        elif action.status != ActionStatus.DONE:
+            action.completed_on = None
+        return _save_versioned(action, expected_version=expected_version)
+
+
+def action_create(*, question: Question, today: datetime.date | None = None,
+                  **fields: Unpack[ActionFields]) -> FollowUpAction:  # fmt: skip
+    """Add a follow-up action; a done one gets today's completion date."""
+    _check_names("action_create", fields, ActionFields.__annotations__)
+    action = FollowUpAction(question=question, **fields)
+    return _action_save(action, expected_version=ANY_VERSION, today=today)
+
+
+def action_update(*, action: FollowUpAction, expected_version: "int | Unchecked",
+                  today: datetime.date | None = None,
+                  **changes: Unpack[ActionFields]) -> FollowUpAction:  # fmt: skip
+    """Change a follow-up action; done sets the completion date, reopening clears it."""
+    _check_names("action_update", changes, ActionFields.__annotations__)
+    for name, value in changes.items():
+        setattr(action, name, value)
+    return _action_save(action, expected_version=expected_version, today=today)
+
+
+def action_set_status(*, action: FollowUpAction, status: str, outcome: str | None = None,
+                      expected_version: "int | Unchecked",
+                      today: datetime.date | None = None) -> FollowUpAction:  # fmt: skip
+    """Move an action to ``status``; done or cancelled needs an outcome."""
+    changes = {"status": ActionStatus(status)}
+    if outcome is not None:
+        changes["outcome"] = outcome
+    return action_update(action=action, expected_version=expected_version, today=today, **changes)

@@ -13,7 +13,11 @@ methods below therefore compare what follows that opening, plus the heading.
 - Other databases (SQLite in development): the share of distinctive words
   the two questions have in common.
 
-Either way the page costs one query.
+Either way the page costs one query, and it reads an index, not every
+question of a department: the candidates are the newest questions whose
+heading is trigram-similar (GIN trigram index) or that share two of the
+question's longest distinctive words (the full-text index, answers.search);
+only those few are scored.
 """
 
 import re
@@ -21,6 +25,7 @@ import re
 from django.db import connection
 from django.db.models import F, Func, Q, Value
 
+from . import search
 from .models import Question
 
 LIMIT = 5
@@ -41,6 +46,10 @@ TRIGRAM_THRESHOLD = 0.3
 WORD_THRESHOLD = 0.3
 # Rows fetched for scoring in Python on such databases: newest first.
 WORD_CANDIDATES = 300
+# Candidates scored in SQL on PostgreSQL: newest first.
+TRIGRAM_CANDIDATES = 200
+# Distinctive words (the longest) of which a candidate must share two.
+PROBE_WORDS = 6
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 # Common English words and the words every question uses.
@@ -101,8 +110,38 @@ def similar_questions(*, heading="", text="", exclude_pk=None, limit=LIMIT, amon
     return _by_words(queryset, heading, core, limit)
 
 
+def _probe(heading, core):
+    """The longest distinctive words: long words are the rare ones."""
+    wanted = distinctive_words(f"{heading} {core}")
+    return sorted(wanted, key=lambda w: (-len(w), w))[:PROBE_WORDS]
+
+
 def _by_trigrams(queryset, heading, core, limit):
-    from django.contrib.postgres.search import TrigramSimilarity
+    from itertools import combinations
+
+    from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
+
+    from .search.postgres import vector
+
+    # Candidates from the indexes: a similar heading (trigram GIN, "%" at
+    # pg_trgm's default threshold 0.3) or two shared distinctive words (the
+    # search vector's GIN).
+    near = Q()
+    if heading:
+        near |= Q(heading__trigram_similar=heading)
+    words = [w for w in _probe(heading, core) if w.isalnum()]
+    if len(words) >= 2:
+        pairs = " | ".join(f"({a} & {b})" for a, b in combinations(words, 2))
+        near |= Q(search_vector=SearchQuery(pairs, search_type="raw", config="english"))
+    if not near:
+        return []
+    candidates = (
+        queryset.alias(search_vector=vector())
+        .filter(near)
+        .order_by("-pk")
+        .values("pk")[:TRIGRAM_CANDIDATES]
+    )
+    queryset = queryset.filter(pk__in=candidates)
 
     stored_core = Func(
         Func(F("text"), Value(_OPENING), Value(""), Value("i"), function="regexp_replace"),
@@ -130,14 +169,11 @@ def _by_words(queryset, heading, core, limit):
     wanted = distinctive_words(f"{heading} {core}")
     if not wanted:
         return []
-    # Narrow in SQL to questions sharing at least one of the longest words
-    # (long words are the rare ones), then score the few candidates here.
-    probe = sorted(wanted, key=lambda w: (-len(w), w))[:8]
-    match = Q()
-    for word in probe:
-        match |= Q(heading__icontains=word) | Q(text__icontains=word)
+    # Narrow with the full-text index to questions sharing one of the longest
+    # words (long words are the rare ones), then score the few candidates here.
+    probe = " OR ".join(_probe(heading, core))
     scored = []
-    for question in queryset.filter(match).order_by("-id")[:WORD_CANDIDATES]:
+    for question in search.matching(queryset, probe).order_by("-id")[:WORD_CANDIDATES]:
         theirs = distinctive_words(f"{question.heading} {question_core(question.text)}")
         if not theirs:
             continue

@@ -51,3 +51,17 @@ def html_to_text(value):
     plain = _SPACES.sub(" ", html.unescape(_TAG.sub("", marked)))
     parts = [p.strip() for p in _BLANK_LINES.split(plain)]
     return "\n\n".join(p for p in parts if p)
+
+
+def plain_to_html(plain, *, stored_html=""):
+    """Plain text from a form as stored HTML, keeping ``stored_html`` when the words are the same.
+
+    Answers imported from Parliament are HTML (tables, lists, links): when a
+    form sends their plain text back unchanged, the HTML is kept, so
+    correcting the minister does not flatten a table.
+    """
+    plain = (plain or "").replace("\r\n", "\n").strip()
+    converted = paragraphs_to_html(plain)
+    if stored_html and html_to_text(stored_html) == html_to_text(converted):
+        return stored_html
+    return converted

@@ -4,12 +4,44 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from . import search
 from .filters import QuestionFilter
-from .models import Department, Question
+from .models import Department, Question, owed_answer_q
 from .similar import similar_questions
 
 PAGE_SIZE = 25
+# Rows counted at most. Counting every row of a million-row list (or every
+# match of a common word) costs more than the rest of the page, and nobody
+# pages through 400 pages: past this the page says "more than 10,000" and
+# the pages stop there.
+# The same number as the matches a search ranks, so one sentence covers both.
+COUNT_LIMIT = search.RANK_LIMIT
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts up to ``COUNT_LIMIT`` rows and says when there are more.
+
+    ``capped`` is true when the list holds more than the limit; ``count`` is
+    then the limit, and the last page is the one that reaches it. The count
+    query stops after ``limit + 1`` rows and drops the ordering.
+    """
+
+    @cached_property
+    def count(self):
+        self.limit = COUNT_LIMIT
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            counted = rows.order_by().values("pk")[: self.limit + 1].count()
+        else:
+            counted = len(rows)
+        self._capped = counted > self.limit
+        return min(counted, self.limit)
+
+    @property
+    def capped(self):
+        return self.count is not None and self._capped
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -18,7 +50,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     A page number that is not a number, or past the end, shows the nearest
     real page with an explanation instead of a 404 or a 500.
     """
-    paginator = Paginator(queryset, per_page)
+    paginator = CappedPaginator(queryset, per_page)
     raw = request.GET.get("page", "1")
     error = ""
     try:
@@ -117,9 +149,7 @@ def department_performance(request):
     """
     today = timezone.localdate()
     substantive = Q(questions__answer__isnull=False, questions__answer__is_holding=False)
-    owed = Q(questions__is_withdrawn=False) & (
-        Q(questions__answer__isnull=True) | Q(questions__answer__is_holding=True)
-    )
+    owed = owed_answer_q("questions__")
     departments = (
         Department.objects.annotate(
             total=Count("questions"),

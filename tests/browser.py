@@ -12,15 +12,29 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @contextmanager
+def _async_unsafe_allowed():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextmanager
 def chromium_page():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop; the live server's database
-    # work happens in its own thread, so Django's async guard does not apply.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop; the live server's database
+    # work happens in its own thread, so Django's async guard does not apply
+    # here. It is lifted for this block only and put back afterwards, so the
+    # tests that follow keep the guard.
+    with _async_unsafe_allowed(), sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],

@@ -67,6 +67,7 @@ def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
         "follow_up_actions-0-organisation": "OHID London",
         "follow_up_actions-0-due_date": "2025-03-14",
         "follow_up_actions-0-status": "done",
+        "follow_up_actions-0-outcome": "Plan received.",
         "follow_up_actions-0-is_public": "on",
         "follow_up_actions-1-title": "Ask Havering for local progress",
         "follow_up_actions-1-organisation": "London Borough of Havering",
@@ -120,7 +121,12 @@ def test_admin_bulk_mark_done(admin_client_, make_question, make_action):
     second = make_action(question, title="Two", status="in_progress")
     response = admin_client_.post(
         reverse("admin:answers_followupaction_changelist"),
-        {"action": "mark_done", "_selected_action": [first.pk, second.pk]},
+        {
+            "action": "mark_done",
+            "_selected_action": [first.pk, second.pk],
+            "apply": "1",
+            "outcome": "Both done.",
+        },
     )
     assert response.status_code == 302
     assert set(FollowUpAction.objects.values_list("status", flat=True)) == {"done"}

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from answers.models import FollowUpAction, Question
+from answers.models import FollowUpAction, Member, Question
 from tests.browser import accessibility_violations, chromium_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,8 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
         "sam.staff", "sam@example.org", PASSWORD, first_name="Sam", last_name="Staff"
     )
     user.groups.add(Group.objects.get(name="Staff"))
+    # Staff choose ministers from the known members.
+    Member.objects.create(name="Jo Churchill", house="Commons", party="Conservative")
 
     with chromium_page() as page:
         # Staff pages send a visitor to sign in, and back afterwards.
@@ -43,7 +45,7 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
         page.wait_for_selector("#filled")
         assert page.get_by_label("Heading").input_value() == "Dental Services: Carers"
         assert page.get_by_label("Date tabled").input_value() == "04/06/2021"
-        assert page.get_by_label("Department").input_value() == (
+        assert page.locator("#id_department option:checked").inner_text() == (
             "Department of Health and Social Care"
         )
         assert page.get_by_label("Answered by").input_value() == "Jo Churchill"
@@ -53,7 +55,10 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
 
         page.get_by_role("button", name="Save question").last.click()
         page.wait_for_url("**/staff/questions/*/")
-        assert "Question “Dental Services: Carers” logged." in page.inner_text("main")
+        logged = page.inner_text("main")
+        assert "Question “Dental Services: Carers” logged." in logged
+        # The page names the minister's post in another department: a warning.
+        assert "is in the Department for Work and Pensions, but the question" in logged
         question = Question.objects.get(heading="Dental Services: Carers")
         assert question.answer.minister.member.name == "Jo Churchill"
 

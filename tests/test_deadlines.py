@@ -96,16 +96,16 @@ def test_due_date_is_stored_and_recomputed_when_its_inputs_change(make_question)
     question = make_question(date_tabled=D(2025, 2, 12))
     assert Question.objects.get(pk=question.pk).due_date == D(2025, 2, 19)
     question.house = House.LORDS
-    services.question_save(question=question)
+    services.question_update(question=question, expected_version=question.version)
     assert Question.objects.get(pk=question.pk).due_date == D(2025, 2, 26)
     question.house = House.COMMONS
     question.is_named_day = True
     question.date_for_answer = D(2025, 2, 17)
-    services.question_save(question=question)
+    services.question_update(question=question, expected_version=question.version)
     assert Question.objects.get(pk=question.pk).due_date == D(2025, 2, 17)
     question.date_tabled = D(2025, 2, 10)
     question.is_named_day = False
-    services.question_save(question=question)
+    services.question_update(question=question, expected_version=question.version)
     assert Question.objects.get(pk=question.pk).due_date == D(2025, 2, 17)
 
 

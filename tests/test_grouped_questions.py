@@ -297,13 +297,13 @@ def test_page_text_reimport_changes_nothing(tmp_path):
 def test_page_that_now_names_a_held_question_counts_as_updated(tmp_path):
     text = PAGE_035.read_text(encoding="utf-8")
     (ungrouped,) = parse_page_text(text.replace("Grouped Questions: 16197", ""))
-    services.import_page_records([ungrouped])
+    services.questions_import_pages(records=[ungrouped])
     import_api(tmp_path, api_item(7, UIN_16197, "2015-11-13"))
     (record,) = parse_page_text(text)
-    question, outcome = services.import_page_record(record)
+    question, outcome = services.question_import_page(record=record)
     assert outcome == "updated"
     assert group_of(pk=question.pk) == [UIN_16197]
-    assert services.import_page_record(record)[1] == "unchanged"
+    assert services.question_import_page(record=record)[1] == "unchanged"
 
 
 # --- the stored references --------------------------------------------------------
@@ -355,24 +355,24 @@ def test_public_question_page_links_to_the_grouped_question(tmp_path, anonymous)
 
 
 def test_a_question_logged_by_staff_resolves_a_pending_grouped_reference(db):
-    naming = services.question_write(
+    naming = services.question_create(
         heading="Schools: Kent",
         text="To ask the Secretary of State for Education, about schools in Kent.",
         house="Commons",
         uin="5621",
         date_tabled=datetime.date(2024, 9, 12),
-        department_name="Department for Education",
+        department=services.department_get_or_create(name="Department for Education"),
     )
     GroupedQuestionRef.objects.create(
         question=naming, house="Commons", uin="5622", date_tabled=datetime.date(2024, 9, 12)
     )
-    logged = services.question_write(
+    logged = services.question_create(
         heading="Schools: Kent",
         text="To ask the Secretary of State for Education, about school places in Kent.",
         house="Commons",
         uin="5622",
         date_tabled=datetime.date(2024, 9, 12),
-        department_name="Department for Education",
+        department=services.department_get_or_create(name="Department for Education"),
     )
     assert list(Question.objects.get(pk=naming.pk).grouped_questions.all()) == [logged]
     assert not GroupedQuestionRef.objects.exists()

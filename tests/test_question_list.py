@@ -152,7 +152,7 @@ def test_pagination_keeps_the_filters(anonymous, make_question):
         ({"house": "Senate"}, "Choose the House of Commons or the House of Lords"),
         ({"status": "lost"}, "Choose a status from the list"),
         ({"member": "x"}, "Choose a member from the list"),
-        ({"sort": "oldest"}, "Choose newest tabled or newest answered"),
+        ({"sort": "oldest"}, "Choose best match, newest tabled or newest answered"),
         ({"tabled_from": "2025-02-01", "tabled_to": "2025-01-01"}, "must be the same as or after"),
     ],
 )

@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
+from answers.models import FollowUpAction
+
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
@@ -63,17 +65,30 @@ def test_action_admin_has_a_due_date_hierarchy(admin_client, three_actions):
     assert drilled.status_code == 200
 
 
-def test_bulk_mark_done_sets_completion_dates(admin_client, three_actions):
+def test_bulk_mark_done_asks_for_the_outcome_then_sets_completion_dates(
+    admin_client, three_actions
+):
     late, later, finished = three_actions
+    selected = {"action": "mark_done", "_selected_action": [a.pk for a in three_actions]}
+    asked = admin_client.post(reverse(CHANGELIST), selected)
+    assert asked.status_code == 200
+    assert "2 of the 3 selected actions are open" in asked.content.decode()
+    refused = admin_client.post(reverse(CHANGELIST), {**selected, "apply": "1", "outcome": " "})
+    assert "Enter the outcome: what was done." in refused.content.decode()
+    assert FollowUpAction.objects.filter(status="done").count() == 1  # only the finished one
     response = admin_client.post(
         reverse(CHANGELIST),
-        {"action": "mark_done", "_selected_action": [a.pk for a in three_actions]},
+        {**selected, "apply": "1", "outcome": "Letter sent."},
         follow=True,
     )
     assert "2 actions marked as done." in response.content.decode()
     for action in (late, later):
         action.refresh_from_db()
-        assert (action.status, action.completed_on) == ("done", TODAY)
+        assert (action.status, action.completed_on, action.outcome) == (
+            "done",
+            TODAY,
+            "Letter sent.",
+        )
     finished.refresh_from_db()
     assert finished.version == 1  # already done: left alone
 

@@ -17,7 +17,7 @@ DATA = Path(__file__).parent / "data" / "pq-texts"
 def real_questions():
     """The real questions in tests/data, each imported as staff would paste them."""
     for path in sorted(DATA.glob("*.txt")):
-        services.import_page_records(parse_page_text(path.read_text(encoding="utf-8")))
+        services.questions_import_pages(records=parse_page_text(path.read_text(encoding="utf-8")))
 
 
 def headings(results):

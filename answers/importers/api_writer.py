@@ -34,35 +34,6 @@ CHUNK_SIZE = 500
 
 HISTORY_REASON = "Imported from the Parliament Written Questions API"
 
-QUESTION_FIELDS = (
-    "parliament_id",
-    "house",
-    "uin",
-    "date_tabled",
-    "date_for_answer",
-    "is_named_day",
-    "heading",
-    "text",
-    "text_is_truncated",
-    "asking_member_id",
-    "department_id",
-    "is_withdrawn",
-    "due_date",
-)
-ANSWER_FIELDS = (
-    "minister_id",
-    "date_answered",
-    "text",
-    "text_is_truncated",
-    "is_holding",
-    "date_holding_answer",
-    "is_correction",
-    "date_corrected",
-    "original_text",
-    "original_date_answered",
-    "question_date_tabled",
-)
-
 
 def placeholder_member_name(parliament_id):
     """A member known only by id until an item names them (list pages do not)."""
@@ -146,47 +117,32 @@ def merged_answer_text(existing, item_answer):
 
 
 def answer_values(existing, item_answer, *, question, minister_id):
-    """The field values of a question's answer after importing ``item_answer``."""
-    text, text_is_truncated = merged_answer_text(existing, item_answer)
-    date_holding_answer = item_answer.date_holding_answer
-    if existing is not None and date_holding_answer is None:
-        if existing.is_holding and not item_answer.is_holding:
-            # A holding answer becoming substantive keeps the date it was held
-            # (as services.answer_record does).
-            date_holding_answer = existing.date_holding_answer or existing.date_answered
-        else:
-            date_holding_answer = existing.date_holding_answer
-    if item_answer.is_holding and date_holding_answer is None:
-        # A holding answer is held on the day it is given.
-        date_holding_answer = item_answer.date_answered
+    """The field values of a question's answer after importing ``item_answer``.
 
-    original_text = existing.original_text if existing is not None else ""
-    original_date = existing.original_date_answered if existing is not None else None
-    if item_answer.is_correction:
-        if item_answer.original_text:
-            # The detail endpoint gives the answer as first given: authoritative.
-            original_text = item_answer.original_text
-        elif (
-            not original_text
-            and existing is not None
-            and not existing.is_correction
-            and existing.text != text
-        ):
-            # Corrected since we last looked: what we held is the original.
-            original_text = existing.text
-        if original_date is None:
-            original_date = (
-                existing.date_answered
-                if existing is not None and not existing.is_correction
-                else item_answer.date_answered
-            )
+    The holding-answer and correction rules are the services' own
+    (``answer_holding_date``, ``answer_original``).
+    """
+    text, text_is_truncated = merged_answer_text(existing, item_answer)
+    original_text, original_date = services.answer_original(
+        existing,
+        is_correction=item_answer.is_correction,
+        text=text,
+        date_answered=item_answer.date_answered,
+        original_text=item_answer.original_text,
+    )
     return {
         "minister_id": minister_id,
         "date_answered": item_answer.date_answered,
         "text": text,
         "text_is_truncated": text_is_truncated,
         "is_holding": item_answer.is_holding,
-        "date_holding_answer": date_holding_answer,
+        "date_holding_answer": services.answer_holding_date(
+            existing,
+            is_holding=item_answer.is_holding,
+            date_answered=item_answer.date_answered,
+            date_holding_answer=item_answer.date_holding_answer,
+            source_may_omit=True,
+        ),
         "is_correction": item_answer.is_correction,
         "date_corrected": item_answer.date_corrected,
         "original_text": original_text,
@@ -282,7 +238,9 @@ def _departments(items):
     for parliament_id, name in names.items():
         department = found.get(parliament_id)
         if department is None or department.name != name:
-            found[parliament_id] = services.department_for(name=name, parliament_id=parliament_id)
+            found[parliament_id] = services.department_get_or_create(
+                name=name, parliament_id=parliament_id
+            )
     return found
 
 
@@ -311,7 +269,7 @@ def _members(items):
             if info.constituency:
                 wanted["constituency"] = info.constituency
             if member is None or any(getattr(member, k) != v for k, v in wanted.items()):
-                found[parliament_id] = services.member_for(
+                found[parliament_id] = services.member_get_or_create(
                     name=info.name,
                     house=houses[parliament_id],
                     party=info.party,
@@ -443,7 +401,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
                 else:
                     changed = _changed(question, values)
                     if changed:
-                        question.version += 1
+                        services.version_bump(question, stored_version=question.version)
                         question.updated_at = now
                         question_fields.update(changed)
                         changed_questions.append(question)
@@ -489,7 +447,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
                     changed = _changed(existing, values)
                     if not changed:
                         continue
-                    existing.version += 1
+                    services.version_bump(existing, stored_version=existing.version)
                     existing.updated_at = now
                     answer_fields.update(changed)
                     changed_answers.append(existing)

@@ -8,7 +8,7 @@ exactly the list on screen.
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from ..filters import QuestionFilter, date_filter, sort_filter
@@ -166,9 +166,8 @@ class ActionFilter(django_filters.FilterSet):
         fields = []
         form = ActionFilterForm
 
-    def __init__(self, *args, today=None, user=None, **kwargs):
+    def __init__(self, *args, today=None, **kwargs):
         self.today = today or timezone.localdate()
-        self.user = user
         super().__init__(*args, **kwargs)
 
     def filter_status(self, queryset, name, value):
@@ -177,10 +176,9 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(
-            status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS], due_date__lt=self.today
-        )
-        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+        if value == "yes":
+            return queryset.overdue(self.today)
+        return queryset.not_overdue(self.today)
 
     def filter_public(self, queryset, name, value):
         return queryset.filter(is_public=value == "yes")

@@ -2,11 +2,16 @@
 
 Each form validates what a person typed and says plainly what to fix; the
 writes themselves go through ``answers.services``. Edit forms carry the
-``version`` of the record they were loaded from, so a save made after someone
-else's is refused instead of overwriting it (services.StaleEditError).
+``version`` of the record they were loaded from and its values as ``base``:
+a save made after someone else's is merged with theirs (``answers.merge``),
+and a field both changed is kept only as the editor chooses (``keep_<name>``).
+
+Departments are chosen from the known list, and askers and ministers from
+the known members: the text typed must name exactly one of them.
 """
 
 import datetime
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -15,12 +20,10 @@ from django.utils import timezone
 
 from ..forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from ..groups import ADMINS, STAFF
-from ..models import ActionStatus, House
+from ..merge import read_base, sign_base
+from ..models import ActionStatus, Department, House, Member
+from ..people import display_name, long_date
 from ..text import html_to_text
-
-
-def _long_date(value):
-    return f"{value.day} {value:%B %Y}"
 
 
 class GovukRadioSelect(forms.RadioSelect):
@@ -45,43 +48,87 @@ def date_field(label, *, required=False, required_message="", help_text=""):
 
 
 class VersionField(forms.IntegerField):
-    """The version of the record as the form was loaded; see services._check_version."""
+    """The version of the record as the form was loaded (``answers.services``)."""
 
     widget = forms.HiddenInput
 
     def __init__(self, *, required=True):
+        message = (
+            "This page was missing the version of the record it shows. "
+            "Open the record again and make your change there."
+        )
         super().__init__(
             required=required,
             min_value=1,
-            error_messages={
-                "required": "This page was missing the version of the record it shows. "
-                "Open the record again and make your change there.",
-                "invalid": "This page was missing the version of the record it shows. "
-                "Open the record again and make your change there.",
-                "min_value": "This page was missing the version of the record it shows. "
-                "Open the record again and make your change there.",
-            },
+            error_messages={"required": message, "invalid": message, "min_value": message},
         )
+
+
+KEEP_YOURS, KEEP_THEIRS = "yours", "theirs"
 
 
 class StaffForm(forms.Form):
     # Labels of optional fields end "(optional)", as GOV.UK asks.
     show_optional = True
 
-    def differences(self, current_initial):
-        """(label, what you typed, what is saved) for the fields that differ.
+    # Hidden fields of versioned forms that are not record values.
+    CONTROL_FIELDS = ("version", "base", "conflicts")
 
-        Shown when a save is refused as stale, so the editor sees both versions.
-        """
-        rows = []
-        for name, field in self.fields.items():
-            if name == "version" or not hasattr(self, "cleaned_data"):
-                continue
-            mine = self.cleaned_data.get(name)
-            theirs = current_initial.get(name)
-            if _display(field, mine) != _display(field, theirs):
-                rows.append((field.label, _display(field, mine), _display(field, theirs)))
-        return rows
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflicts = []
+        if "base" in self.fields:
+            raw = self.data.get(self.add_prefix("conflicts"), "") if self.is_bound else ""
+            names = [name for name in raw.split(",") if name in self.merge_names()]
+            self.conflicts = names
+            for name in names:
+                label = self.fields[name].label
+                self.fields[f"keep_{name}"] = forms.ChoiceField(
+                    label=f"Which {label} to keep",
+                    choices=[(KEEP_YOURS, "Keep yours"), (KEEP_THEIRS, "Keep theirs")],
+                    widget=GovukRadioSelect,
+                    error_messages={
+                        "required": f"You and someone else both changed {label}: "
+                        "choose which to keep."
+                    },
+                )
+
+    def merge_names(self):
+        """The fields that hold the record's values (merged field by field)."""
+        return [
+            name
+            for name in self.base_fields
+            if name not in self.CONTROL_FIELDS and not name.startswith("keep_")
+        ]
+
+    @classmethod
+    def initial_for(cls, record):
+        """The form's values for ``record``: ``record_values``, its version and the signed base."""
+        values = cls.record_values(record)
+        names = [n for n in cls.base_fields if n not in cls.CONTROL_FIELDS]
+        return {
+            **values,
+            "version": getattr(record, "version", None),
+            "base": sign_base({name: values.get(name) for name in names}),
+        }
+
+    @staticmethod
+    def record_values(record):
+        return {}
+
+    def base(self):
+        return read_base(self.cleaned_data.get("base"))
+
+    def yours(self, theirs):
+        """What the editor asks for: the cleaned values, with conflicts settled their way."""
+        values = {name: self.cleaned_data.get(name) for name in self.merge_names()}
+        for name in self.conflicts:
+            if self.cleaned_data.get(f"keep_{name}") == KEEP_THEIRS:
+                values[name] = theirs.get(name)
+        return values
+
+    def display(self, name, value):
+        return _display(self.fields[name], value)
 
 
 def _display(field, value):
@@ -90,12 +137,97 @@ def _display(field, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
-        return _long_date(value)
-    if hasattr(field, "choices") and not hasattr(value, "pk"):
-        return str(dict(field.choices).get(value, value))
+        return long_date(value)
+    if hasattr(value, "get_username"):
+        return display_name(value)
     if hasattr(value, "pk"):
-        return str(getattr(value, "get_full_name", lambda: "")() or value)
+        return str(value)
+    if hasattr(field, "choices"):
+        return str(dict(field.choices).get(value, value))
     return str(value).replace("\r\n", "\n").strip()
+
+
+# --- choosing from the known lists ----------------------------------------------
+
+_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)\s*$")
+
+AUTOCOMPLETE_URL = "/members/search.json?role={role}"
+
+
+def member_from_text(text, *, house=None, role):
+    """The one known member ``text`` names: "Karin Smyth", or "Karin Smyth (4823)".
+
+    Raises ``ValidationError`` naming the candidates when the name is not
+    known or is not enough to tell members apart. ``house`` narrows the search
+    (the asker and the answering minister sit in the question's House).
+    """
+    text = " ".join((text or "").split())
+    what = "minister" if role == "minister" else "member"
+    match = _WITH_ID.match(text)
+    members = Member.objects.all()
+    if match:
+        found = list(members.filter(parliament_id=int(match["id"])))
+        if found:
+            return found[0]
+        text = match["name"]
+    found = list(members.filter(name__iexact=text))
+    in_house = [member for member in found if house is None or member.house == house]
+    if len(in_house) == 1:
+        return in_house[0]
+    if not found:
+        raise forms.ValidationError(
+            f"“{text}” is not a known {what}. Start typing a name and choose from the list; "
+            "a new member is added by a members sync or an admin."
+        )
+    candidates = in_house or found
+
+    def describe(member):
+        bits = [member.get_house_display()]
+        if member.party:
+            bits.append(member.party)
+        if member.constituency:
+            bits.append(member.constituency)
+        ident = f" ({member.parliament_id})" if member.parliament_id else ""
+        return f"{member.name}{ident}, {', '.join(bits)}"
+
+    listing = "; ".join(describe(member) for member in candidates)
+    if not in_house:
+        raise forms.ValidationError(
+            f"“{text}” is not a {what} of the {House(house).label}: {listing}."
+        )
+    raise forms.ValidationError(
+        f"“{text}” could be {len(candidates)} members: {listing}. Type the name with the "
+        "Parliament id in brackets, for example “Name (1234)”."
+    )
+
+
+def member_input(role):
+    """A text box the type-ahead enhances, listing members in ``role``."""
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "data-autocomplete-url": AUTOCOMPLETE_URL.format(role=role),
+        }
+    )
+
+
+class DepartmentField(forms.ModelChoiceField):
+    """A department from the known list; only an admin adds one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Department.objects.order_by("name"),
+            label="Department",
+            empty_label="Choose the department",
+            help_text="The department the question is addressed to. "
+            "A department not in the list is added by an admin.",
+            error_messages={
+                "required": "Choose the department the question is addressed to.",
+                "invalid_choice": "Choose a department from the list.",
+            },
+            **kwargs,
+        )
 
 
 # --- pasting a page ------------------------------------------------------------
@@ -154,25 +286,13 @@ class QuestionForm(StaffForm):
         error_messages={"required": "Enter the question text."},
         help_text="Starting “To ask …”.",
     )
-    department = forms.CharField(
-        label="Department",
-        max_length=255,
-        error_messages={"required": "Enter the department the question is addressed to."},
-        help_text="Start typing to choose a known department; a new name adds a department.",
-        widget=forms.TextInput(attrs={"list": "departments", "autocomplete": "off"}),
-    )
-    asking_member = forms.CharField(label="Asked by", max_length=255, required=False)
-    asking_member_party = forms.CharField(
-        label="Their party",
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
-    )
-    constituency = forms.CharField(
-        label="Their constituency or peerage",
+    department = DepartmentField()
+    asking_member = forms.CharField(
+        label="Asked by",
         max_length=255,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+        help_text="Start typing the member’s name and choose from the list.",
+        widget=member_input("asker"),
     )
     source_url = forms.URLField(
         label="Source web address",
@@ -192,8 +312,6 @@ class QuestionForm(StaffForm):
         "text",
         "department",
         "asking_member",
-        "asking_member_party",
-        "constituency",
         "source_url",
     ]
 
@@ -204,8 +322,7 @@ class QuestionForm(StaffForm):
         super().__init__(*args, **kwargs)
 
     @staticmethod
-    def initial_for(question):
-        member = question.asking_member
+    def record_values(question):
         return {
             "house": question.house,
             "uin": question.uin,
@@ -214,14 +331,11 @@ class QuestionForm(StaffForm):
             "date_for_answer": question.date_for_answer,
             "heading": question.heading,
             "text": question.text,
-            "department": question.department.name if question.department else "",
-            "asking_member": member.name if member else "",
-            "asking_member_party": member.party if member else "",
-            "constituency": member.constituency if member else "",
+            "department": question.department,
+            "asking_member": question.asking_member,
             "source_url": question.source_url,
             "is_withdrawn": question.is_withdrawn,
             "date_withdrawn": question.date_withdrawn,
-            "version": question.version,
         }
 
     @staticmethod
@@ -233,10 +347,8 @@ class QuestionForm(StaffForm):
             "date_tabled": record.date_tabled,
             "heading": record.heading,
             "text": record.question_text,
-            "department": record.department or "",
+            "department": Department.objects.filter(name__iexact=record.department or "").first(),
             "asking_member": record.asking_member or "",
-            "asking_member_party": record.asking_member_party or "",
-            "constituency": record.constituency or "",
             "answered_by": record.answered_by or "",
             "minister_role": record.minister_role or "",
             "date_answered": record.date_answered,
@@ -256,7 +368,7 @@ class QuestionForm(StaffForm):
             self.add_error(
                 "date_tabled",
                 f"The date tabled must be on or before the date it was answered "
-                f"({_long_date(self.answer_date)}).",
+                f"({long_date(self.answer_date)}).",
             )
         if cleaned.get("is_named_day"):
             named = cleaned.get("date_for_answer")
@@ -271,28 +383,25 @@ class QuestionForm(StaffForm):
         else:
             # A date for answer without the named-day box means nothing here.
             cleaned["date_for_answer"] = None
-        for name in ("uin", "heading", "text", "department", "asking_member"):
+        for name in ("uin", "heading", "text"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].strip()
+        asker = (cleaned.get("asking_member") or "").strip()
+        cleaned["asking_member"] = None
+        if asker and cleaned.get("house"):
+            try:
+                cleaned["asking_member"] = member_from_text(
+                    asker, house=cleaned["house"], role="asker"
+                )
+            except forms.ValidationError as exc:
+                self.add_error("asking_member", exc)
         return cleaned
 
-    def question_fields(self):
-        """Keyword arguments for services.question_write."""
-        data = self.cleaned_data
-        return {
-            "house": data["house"],
-            "uin": data["uin"],
-            "date_tabled": data["date_tabled"],
-            "is_named_day": data["is_named_day"],
-            "date_for_answer": data["date_for_answer"],
-            "heading": data["heading"],
-            "text": data["text"],
-            "source_url": data["source_url"],
-            "department_name": data["department"],
-            "asking_member_name": data["asking_member"],
-            "asking_member_party": data["asking_member_party"],
-            "constituency": data["constituency"],
-        }
+    def question_fields(self, values=None):
+        """Keyword arguments for services.question_create/question_update."""
+        data = self.cleaned_data if values is None else values
+        names = [*self.QUESTION_FIELDS, "is_withdrawn", "date_withdrawn"]
+        return {name: data[name] for name in names if name in self.fields and name in data}
 
 
 class AnswerFieldsMixin(forms.Form):
@@ -300,7 +409,8 @@ class AnswerFieldsMixin(forms.Form):
         label="Answered by",
         max_length=255,
         required=False,
-        help_text="The minister’s name, for example Karin Smyth.",
+        help_text="Start typing the minister’s name and choose from the list.",
+        widget=member_input("minister"),
     )
     minister_role = forms.CharField(
         label="Minister’s post",
@@ -339,7 +449,7 @@ class AnswerFieldsMixin(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return bool(data.get("date_answered") or (data.get("answer_text") or "").strip())
 
-    def clean_answer(self, cleaned, *, tabled):
+    def clean_answer(self, cleaned, *, tabled, house):
         """Check the answer fields; on the new-question form they are all optional."""
         answered = cleaned.get("date_answered")
         text = (cleaned.get("answer_text") or "").strip()
@@ -356,7 +466,7 @@ class AnswerFieldsMixin(forms.Form):
         if answered and tabled and answered < tabled:
             self.add_error(
                 "date_answered",
-                f"The date answered must be on or after the date tabled ({_long_date(tabled)}).",
+                f"The date answered must be on or after the date tabled ({long_date(tabled)}).",
             )
         held = cleaned.get("date_holding_answer")
         if held and answered and held > answered:
@@ -370,18 +480,13 @@ class AnswerFieldsMixin(forms.Form):
             )
         if cleaned.get("minister_role") and not cleaned.get("answered_by"):
             self.add_error("answered_by", "Enter the minister’s name for this post.")
-
-    def answer_fields(self):
-        """Keyword arguments for services.answer_write."""
-        data = self.cleaned_data
-        return {
-            "minister_name": data["answered_by"],
-            "minister_role": data["minister_role"],
-            "date_answered": data["date_answered"],
-            "text": data["answer_text"],
-            "is_holding": data["is_holding"],
-            "date_holding_answer": data["date_holding_answer"],
-        }
+        minister = (cleaned.get("answered_by") or "").strip()
+        cleaned["answered_by"] = None
+        if minister and house:
+            try:
+                cleaned["answered_by"] = member_from_text(minister, house=house, role="minister")
+            except forms.ValidationError as exc:
+                self.add_error("answered_by", exc)
 
 
 class NewQuestionForm(AnswerFieldsMixin, QuestionForm):
@@ -393,7 +498,7 @@ class NewQuestionForm(AnswerFieldsMixin, QuestionForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.clean_answer(cleaned, tabled=cleaned.get("date_tabled"))
+        self.clean_answer(cleaned, tabled=cleaned.get("date_tabled"), house=cleaned.get("house"))
         return cleaned
 
 
@@ -401,6 +506,8 @@ class EditQuestionForm(QuestionForm):
     is_withdrawn = forms.BooleanField(label="Withdrawn", required=False)
     date_withdrawn = date_field("Date withdrawn")
     version = VersionField()
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -415,18 +522,14 @@ class EditQuestionForm(QuestionForm):
             cleaned["date_withdrawn"] = None
         return cleaned
 
-    def question_fields(self):
-        fields = super().question_fields()
-        fields["is_withdrawn"] = self.cleaned_data["is_withdrawn"]
-        fields["date_withdrawn"] = self.cleaned_data["date_withdrawn"]
-        return fields
-
 
 class AnswerForm(AnswerFieldsMixin, StaffForm):
     """Record or edit a question's answer."""
 
     # Empty when there was no answer as the form was loaded.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, question, today=None, **kwargs):
         self.question = question
@@ -434,23 +537,22 @@ class AnswerForm(AnswerFieldsMixin, StaffForm):
         super().__init__(*args, **kwargs)
 
     @staticmethod
-    def initial_for(answer):
+    def record_values(answer):
         if answer is None:
             return {}
         minister = answer.minister
         return {
-            "answered_by": minister.member.name if minister else "",
+            "answered_by": minister.member if minister else None,
             "minister_role": minister.title if minister else "",
             "date_answered": answer.date_answered,
             "answer_text": html_to_text(answer.text),
             "is_holding": answer.is_holding,
             "date_holding_answer": answer.date_holding_answer,
-            "version": answer.version,
         }
 
     def clean(self):
         cleaned = super().clean()
-        self.clean_answer(cleaned, tabled=self.question.date_tabled)
+        self.clean_answer(cleaned, tabled=self.question.date_tabled, house=self.question.house)
         return cleaned
 
 
@@ -489,7 +591,7 @@ def action_owners():
 
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class ActionForm(StaffForm):
@@ -533,7 +635,7 @@ class ActionForm(StaffForm):
         self.fields["owner"].queryset = action_owners()
 
     @staticmethod
-    def initial_for(action):
+    def record_values(action):
         return {
             "title": action.title,
             "detail": action.detail,
@@ -541,7 +643,6 @@ class ActionForm(StaffForm):
             "organisation": action.organisation,
             "due_date": action.due_date,
             "is_public": action.is_public,
-            "version": action.version,
         }
 
     def clean(self):
@@ -557,14 +658,16 @@ class ActionForm(StaffForm):
             self.add_error("owner", "Choose an owner or enter the owning organisation.")
         return cleaned
 
-    def apply_to(self, action):
-        for name in ("title", "detail", "owner", "organisation", "due_date", "is_public"):
-            setattr(action, name, self.cleaned_data[name])
-        return action
+    def action_fields(self, values=None):
+        """Keyword arguments for services.action_create/action_update."""
+        data = self.cleaned_data if values is None else values
+        return {name: data[name] for name in self.merge_names() if name in data}
 
 
 class EditActionForm(ActionForm):
     version = VersionField()
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ActionStatusForm(StaffForm):
@@ -585,20 +688,14 @@ class ActionStatusForm(StaffForm):
         "action’s outcome is shown on the public page if the action is public.",
     )
     version = VersionField()
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    conflicts = forms.CharField(widget=forms.HiddenInput, required=False)
 
     @staticmethod
-    def initial_for(action):
-        return {"status": action.status, "outcome": action.outcome, "version": action.version}
+    def record_values(action):
+        return {"status": action.status, "outcome": action.outcome}
 
     def clean(self):
         cleaned = super().clean()
         cleaned["outcome"] = (cleaned.get("outcome") or "").strip()
-        if (
-            cleaned.get("status") in (ActionStatus.DONE, ActionStatus.CANCELLED)
-            and not cleaned["outcome"]
-        ):
-            self.add_error(
-                "outcome",
-                "Enter the outcome: what was done, or why the action was cancelled.",
-            )
         return cleaned

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.text import Truncator
 
 from ..models import Answer, FollowUpAction, InternalNote
+from ..people import display_name, long_date
 from ..text import html_to_text
 
 # What each model's history shows, in this order. Versions and timestamps
@@ -85,8 +86,8 @@ def _display(record, name):
             related = getattr(record, name)
         except model_field.related_model.DoesNotExist:
             return "(deleted)"
-        if hasattr(related, "get_full_name"):
-            return related.get_full_name() or related.get_username()
+        if hasattr(related, "get_username"):
+            return display_name(related)
         return str(related)
     value = getattr(record, name)
     if value is None or value == "":
@@ -96,7 +97,7 @@ def _display(record, name):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if hasattr(value, "strftime"):
-        return f"{value.day} {value:%B %Y}"
+        return long_date(value)
     text = html_to_text(value) if "<" in str(value) else str(value)
     return Truncator(text).chars(TEXT_LIMIT)
 

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.http import urlencode
 
+from answers.people import display_name, long_date
+
 register = template.Library()
 
 
@@ -62,3 +64,15 @@ def status_tag(context, question):
 
     today = context.get("today") or timezone.localdate()
     return {"status": timeliness(question, today)}
+
+
+@register.filter(name="display_name")
+def display_name_filter(user):
+    """A user's full name, else their username (``answers.people.display_name``)."""
+    return display_name(user)
+
+
+@register.filter(name="long_date")
+def long_date_filter(value):
+    """ "12 February 2025" (``answers.people.long_date``)."""
+    return long_date(value)

@@ -82,8 +82,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {record.house}: {record.heading}{answered}")
             return
 
-        summary = services.import_page_records(
-            records, user=logged_by, source_url=options.get("source_url") or ""
+        summary = services.questions_import_pages(
+            records=records, user=logged_by, source_url=options.get("source_url") or ""
         )
         report.write(self.style.SUCCESS(f"Imported {self._count(records)}: {summary}."))
 

@@ -14,7 +14,6 @@ from django.db import transaction
 
 from answers import services
 from answers.importers.page_text import parse_page_text
-from answers.models import FollowUpAction
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -32,13 +31,13 @@ class Command(BaseCommand):
             (SEED_DIR / "infant-mortality-actions.json").read_text(encoding="utf-8")
         )
         with transaction.atomic():
-            summary = services.import_page_records(parse_page_text(text))
+            summary = services.questions_import_pages(records=parse_page_text(text))
             question = summary.questions[0]
             added = 0
             for item in actions:
                 if question.follow_up_actions.filter(title=item["title"]).exists():
                     continue
-                action = FollowUpAction(
+                services.action_create(
                     question=question,
                     title=item["title"],
                     detail=item.get("detail", ""),
@@ -49,7 +48,6 @@ class Command(BaseCommand):
                     outcome=item.get("outcome", ""),
                     is_public=item.get("is_public", False),
                 )
-                services.action_save(action=action)
                 added += 1
         self.stdout.write(
             self.style.SUCCESS(

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 from ... import services
 from ...exports import csv_response, rows_from
 from ...models import ActionStatus, FollowUpAction, Question
+from ...people import display_name
 from ...views import page_links, paginate
 from ..filters import ActionFilter
 from ..forms import ActionForm, ActionStatusForm, EditActionForm
-from .common import next_url, save_or_refuse, staff_view
+from .common import conflict_context, next_url, save_with_merge, staff_view
 
 ACTIONS_PAGE_SIZE = 50
 
@@ -35,9 +36,8 @@ def action_new(request, pk):
     if request.method == "POST":
         form = ActionForm(request.POST)
         if form.is_valid():
-            action = form.apply_to(FollowUpAction(question=question))
             try:
-                services.action_save(action=action)
+                action = services.action_create(question=question, **form.action_fields())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -52,6 +52,10 @@ def action_new(request, pk):
     )
 
 
+def _load_action(pk):
+    return FollowUpAction.objects.for_list().get(pk=pk)
+
+
 @staff_view("answers.change_followupaction")
 def action_edit(request, pk):
     action = get_object_or_404(FollowUpAction.objects.for_list(), pk=pk)
@@ -61,17 +65,20 @@ def action_edit(request, pk):
     if request.method == "POST":
         form = EditActionForm(request.POST)
         if form.is_valid():
-            saved, form, extra = save_or_refuse(
+            saved, form, extra = save_with_merge(
                 request,
                 form,
-                lambda: services.action_save(
-                    action=form.apply_to(action), expected_version=form.cleaned_data["version"]
+                load_current=lambda: _load_action(pk),
+                save=lambda values, version: services.action_update(
+                    action=_load_action(pk), expected_version=version, **form.action_fields(values)
                 ),
-                lambda: FollowUpAction.objects.for_list().get(pk=pk),
             )
             if saved:
-                messages.success(request, f"Follow-up action “{action.title}” saved.")
+                title = _load_action(pk).title
+                messages.success(request, f"Follow-up action “{title}” saved.")
                 return redirect(done_url)
+        else:
+            extra = conflict_context(form, action)
     else:
         form = EditActionForm(initial=EditActionForm.initial_for(action))
     return render(
@@ -97,21 +104,24 @@ def action_status(request, pk):
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
         if form.is_valid():
-            saved, form, extra = save_or_refuse(
+            saved, form, extra = save_with_merge(
                 request,
                 form,
-                lambda: services.action_set_status(
-                    action=action,
-                    status=form.cleaned_data["status"],
-                    outcome=form.cleaned_data["outcome"],
-                    expected_version=form.cleaned_data["version"],
+                load_current=lambda: _load_action(pk),
+                save=lambda values, version: services.action_set_status(
+                    action=_load_action(pk),
+                    status=values["status"],
+                    outcome=values["outcome"],
+                    expected_version=version,
                 ),
-                lambda: FollowUpAction.objects.for_list().get(pk=pk),
             )
             if saved:
+                action = _load_action(pk)
                 label = ActionStatus(action.status).label.lower()
                 messages.success(request, f"Follow-up action “{action.title}” is now {label}.")
                 return redirect(done_url)
+        else:
+            extra = conflict_context(form, action)
     else:
         form = ActionStatusForm(initial=ActionStatusForm.initial_for(action))
     return render(
@@ -129,7 +139,6 @@ def _action_filter(request):
             F("due_date").asc(nulls_last=True), "id"
         ),
         today=timezone.localdate(),
-        user=request.user,
     )
 
 
@@ -203,7 +212,7 @@ def action_export(request):
             action.due_date.isoformat() if action.due_date else "",
             "yes" if action.is_overdue(today) else "no",
             action.completed_on.isoformat() if action.completed_on else "",
-            (action.owner.get_full_name() or action.owner.get_username()) if action.owner else "",
+            display_name(action.owner),
             action.organisation,
             "yes" if action.is_public else "no",
             action.detail,

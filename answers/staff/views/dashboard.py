@@ -1,18 +1,54 @@
-"""The staff dashboard: what is due, what is overdue, my open actions."""
+"""The staff dashboard: what is due, what is overdue, my open actions.
+
+Each panel is described once (``Panel``): its count, the filtered list it
+links to, and its first rows. The template draws the counts and the tables
+from the same list, so a link is written in one place.
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from ...models import FollowUpAction, Question
+from ...models import FollowUpAction, Question, overdue_action_q
 from ..filters import DUE_SOON_DAYS, Due
 from .common import staff_view
 
 # Rows per dashboard table; each table links to the full filtered list.
 DASHBOARD_ROWS = 10
+
+
+@dataclass
+class Panel:
+    key: str  # the section's id, and the count's "count-<key>"
+    heading: str
+    count_label: str  # "" for a panel not in the counts at the top
+    count: int | None
+    url: str  # the full filtered list
+    rows: list
+    more: str  # the "see all" link text; "{count}" is filled in
+    empty: str
+    caption: str
+    kind: str = "questions"  # or "actions"
+    hint: str = ""
+    alert: bool = False  # a non-zero count is shown as a warning
+    answered_column: bool = False
+
+    @property
+    def more_label(self):
+        return self.more.format(count=self.count)
+
+    @property
+    def has_more(self):
+        return self.count is None or self.count > len(self.rows)
+
+
+def _url(name, **query):
+    return f"{reverse(name)}?{urlencode(query)}"
 
 
 @staff_view("answers.view_question", "answers.view_followupaction")
@@ -27,64 +63,98 @@ def dashboard(request):
     )
     action_counts = FollowUpAction.objects.open().aggregate(
         mine=Count("pk", filter=Q(owner=request.user)),
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        overdue=Count("pk", filter=overdue_action_q(today)),
     )
     questions = Question.objects.for_list()
     actions = FollowUpAction.objects.for_list()
     by_due = [F("due_date").asc(nulls_last=True), "id"]
-    questions_url = reverse("staff:question_list")
-    actions_url = reverse("staff:action_list")
+    rows = DASHBOARD_ROWS
+    panels = [
+        Panel(
+            key="overdue",
+            heading="Overdue questions",
+            count_label="Overdue questions",
+            count=question_counts["overdue"],
+            url=_url("staff:question_list", due=Due.OVERDUE, sort="due_soonest"),
+            rows=list(questions.overdue(today).order_by(*by_due)[:rows]),
+            more="See all {count} overdue questions",
+            empty="No questions are overdue.",
+            caption="Overdue questions, longest overdue first",
+            alert=True,
+        ),
+        Panel(
+            key="due-today",
+            heading="Due today",
+            count_label="Questions due today",
+            count=question_counts["due_today"],
+            url=_url("staff:question_list", due=Due.DUE_TODAY),
+            rows=list(questions.due_on(today).order_by("id")[:rows]),
+            more="See all {count} questions due today",
+            empty="No questions are due today.",
+            caption="Questions due today",
+        ),
+        Panel(
+            key="due-this-week",
+            heading="Due this week",
+            count_label="Questions due this week",
+            count=question_counts["due_this_week"],
+            url=_url("staff:question_list", due=Due.DUE_THIS_WEEK, sort="due_soonest"),
+            rows=list(questions.due_soon(today, days=DUE_SOON_DAYS).order_by(*by_due)[:rows]),
+            more="See all {count} questions due this week",
+            empty=f"No other questions are due in the next {DUE_SOON_DAYS} days.",
+            caption=f"Questions due in the next {DUE_SOON_DAYS} days",
+            hint=f"Due in the next {DUE_SOON_DAYS} days, after today.",
+        ),
+        Panel(
+            key="my-actions",
+            heading="My open follow-up actions",
+            count_label="My open actions",
+            count=action_counts["mine"],
+            url=_url("staff:action_list", status="unfinished", owner=request.user.pk),
+            rows=list(actions.open().filter(owner=request.user).order_by(*by_due)[:rows]),
+            more="See all {count} of your open actions",
+            empty="You have no open follow-up actions.",
+            caption="Follow-up actions you own that are open or in progress",
+            kind="actions",
+        ),
+        Panel(
+            key="overdue-actions",
+            heading="Overdue follow-up actions",
+            count_label="Overdue actions",
+            count=action_counts["overdue"],
+            url=_url("staff:action_list", overdue="yes"),
+            rows=list(actions.overdue(today).order_by(*by_due)[:rows]),
+            more="See all {count} overdue actions",
+            empty="No follow-up actions are overdue.",
+            caption="Overdue follow-up actions, everyone’s",
+            kind="actions",
+            alert=True,
+        ),
+        Panel(
+            key="recently-answered",
+            heading="Recently answered",
+            count_label="",
+            count=None,
+            url=_url("staff:question_list", status="answered", sort="newest_answered"),
+            rows=list(questions.answered().order_by("-answer__date_answered", "-id")[:rows]),
+            more="See all answered questions",
+            empty="No questions have been answered yet.",
+            caption="Questions answered most recently",
+            answered_column=True,
+        ),
+    ]
+    by_key = {panel.key: panel.rows for panel in panels}
     context = {
         "today": today,
-        "counts": [
-            (
-                "Overdue questions",
-                question_counts["overdue"],
-                f"{questions_url}?due={Due.OVERDUE}&sort=due_soonest",
-                "overdue",
-            ),
-            (
-                "Questions due today",
-                question_counts["due_today"],
-                f"{questions_url}?due={Due.DUE_TODAY}&sort=due_soonest",
-                "due-today",
-            ),
-            (
-                "Questions due this week",
-                question_counts["due_this_week"],
-                f"{questions_url}?due={Due.DUE_THIS_WEEK}&sort=due_soonest",
-                "due-this-week",
-            ),
-            (
-                "My open actions",
-                action_counts["mine"],
-                f"{actions_url}?status=unfinished&owner={request.user.pk}",
-                "my-actions",
-            ),
-            (
-                "Overdue actions",
-                action_counts["overdue"],
-                f"{actions_url}?overdue=yes",
-                "overdue-actions",
-            ),
-        ],  # fmt: skip
-        "overdue": list(questions.overdue(today).order_by(*by_due)[:DASHBOARD_ROWS]),
-        "due_today": list(questions.due_on(today).order_by("id")[:DASHBOARD_ROWS]),
-        "due_this_week": list(
-            questions.due_soon(today, days=DUE_SOON_DAYS).order_by(*by_due)[:DASHBOARD_ROWS]
-        ),
-        "my_actions": list(
-            actions.open().filter(owner=request.user).order_by(*by_due)[:DASHBOARD_ROWS]
-        ),
-        "overdue_actions": list(actions.overdue(today).order_by(*by_due)[:DASHBOARD_ROWS]),
-        "recently_answered": list(
-            questions.answered().order_by("-answer__date_answered", "-id")[:DASHBOARD_ROWS]
-        ),
-        "question_counts": question_counts,
-        "action_counts": action_counts,
-        "questions_url": questions_url,
-        "actions_url": actions_url,
-        "due": Due,
-        "rows": DASHBOARD_ROWS,
+        "panels": panels,
+        "questions_url": reverse("staff:question_list"),
+        "actions_url": reverse("staff:action_list"),
+        # The tables by name, for anything that wants one panel's rows.
+        "overdue": by_key["overdue"],
+        "due_today": by_key["due-today"],
+        "due_this_week": by_key["due-this-week"],
+        "my_actions": by_key["my-actions"],
+        "overdue_actions": by_key["overdue-actions"],
+        "recently_answered": by_key["recently-answered"],
     }
     return render(request, "staff/dashboard.html", context)

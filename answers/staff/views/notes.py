@@ -16,7 +16,7 @@ def note_new(request, pk):
     if request.method == "POST":
         form = NoteForm(request.POST, auto_id="note_%s")
         if form.is_valid():
-            services.note_add(
+            services.note_create(
                 question=question, author=request.user, text=form.cleaned_data["text"]
             )
             messages.success(request, "Note added.")

@@ -2,19 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from ... import services
 from ...importers.page_text import PageTextError, parse_page_text
-from ...models import Department, Question
+from ...models import Question
+from ...people import long_date
 from ...similar import similar_questions
 from ...views import page_links, paginate
 from ..filters import StaffQuestionFilter
 from ..forms import EditQuestionForm, NewQuestionForm, NoteForm, PasteForm
 from ..history import question_history
-from .common import long_date, save_or_refuse, staff_view
+from .answers import record_answer
+from .common import conflict_context, save_with_merge, staff_view
 
 
 @staff_view("answers.view_question")
@@ -39,7 +42,7 @@ def question_list(request):
 
 
 def _question_form_context(**extra):
-    return {"departments": Department.objects.values_list("name", flat=True), **extra}
+    return extra
 
 
 def _seen_ids(request):
@@ -124,7 +127,15 @@ def _fill_from_paste(request):
     form = NewQuestionForm(initial={**typed, **parsed}, today=today)
     similar = similar_questions(heading=record.heading, text=record.question_text)
     seen = {question.pk for question in similar}
-    return _render_new(request, form, paste, similar=similar, seen=seen, filled=True)
+    unknown = []
+    if record.department and "department" not in parsed:
+        unknown.append(
+            f"The page names the department “{record.department}”, which is not in the "
+            "list: choose the department, or ask an admin to add it."
+        )
+    return _render_new(
+        request, form, paste, similar=similar, seen=seen, filled=True, unknown_names=unknown
+    )
 
 
 def _log_question(request):
@@ -149,14 +160,18 @@ def _log_question(request):
         seen |= {question.pk for question in similar}
         return _render_new(request, form, paste, similar=similar, seen=seen, check_similar=True)
     try:
-        question = services.question_log(
-            user=request.user,
-            question_fields=form.question_fields(),
-            answer_fields=form.answer_fields() if form.has_answer() else None,
-        )
+        with transaction.atomic():
+            question = services.question_create(user=request.user, **form.question_fields())
+            warning = ""
+            if form.has_answer():
+                _, warning = record_answer(
+                    question=question, values=form.cleaned_data, expected_version=None
+                )
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_new(request, form, paste, similar=similar, seen=seen)
+    if warning:
+        messages.warning(request, warning)
     due = (
         f" It is due on {long_date(question.due_date)}."
         if question.due_date and not form.has_answer()
@@ -196,21 +211,23 @@ def question_edit(request, pk):
     if request.method == "POST":
         form = EditQuestionForm(request.POST, **form_kwargs)
         if form.is_valid():
-            saved, form, extra = save_or_refuse(
+            saved, form, extra = save_with_merge(
                 request,
                 form,
-                lambda: services.question_write(
-                    question=question,
+                load_current=lambda: Question.objects.for_list().get(pk=pk),
+                save=lambda values, version: services.question_update(
+                    question=Question.objects.get(pk=pk),
+                    expected_version=version,
                     user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    **form.question_fields(),
+                    **form.question_fields(values),
                 ),
-                lambda: Question.objects.for_list().get(pk=pk),
-                **form_kwargs,
+                form_kwargs=form_kwargs,
             )
             if saved:
                 messages.success(request, "Question saved.")
                 return redirect("staff:question_detail", pk=question.pk)
+        else:
+            extra = conflict_context(form, question)
     else:
         form = EditQuestionForm(initial=EditQuestionForm.initial_for(question), **form_kwargs)
     return render(

@@ -1,0 +1,225 @@
+"""Import rate as the table grows, beside a raw COPY of the same question rows.
+
+    .venv/bin/python bench/import_scale.py [--files 3] [--per-file 10000]
+
+Makes API list files (the shape ``fetch_written_questions`` saves) from the
+real sample month: every question of the sample again under new ids, UINs and
+dates, with its answer, holding answer, correction and grouped questions
+remapped within the file. Then, with ``import_written_questions``:
+
+1. into an empty database (``pqtracker_import0``, recreated each run), file
+   after file: the rate from 0 rows;
+2. into the 1M-question benchmark database (``pqtracker_bench1m``, built by
+   bench/pages.py), one file: the rate at a million rows. The rows it added
+   are deleted afterwards, so the benchmark database stays as it was.
+
+Beside each, the same question rows (read back from the table) are written
+with ``COPY`` into a scratch table with the same columns and indexes but no
+triggers: the rate of the database's own bulk path.
+"""
+
+import argparse
+import copy
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "samples" / "commons-2024-09-list.json"
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
+# Parliament ids and UINs far above the sample's and the generated corpus's.
+BASE_ID = 90_000_000
+
+
+def _shift(value, days):
+    if not value:
+        return value
+    day = datetime.date.fromisoformat(value[:10]) - datetime.timedelta(days=days)
+    return day.isoformat() + value[10:]
+
+
+def make_file(path, number, size):
+    """``size`` items from the sample, shifted ``number`` years back, under new ids."""
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    items = []
+    offset = BASE_ID + number * 1_000_000
+    days = 366 * (number + 1)
+    round_ = 0
+    while len(items) < size:
+        uins = {
+            (entry["value"]["uin"], entry["value"]["dateTabled"][:10]): str(
+                offset + round_ * 10_000 + i
+            )
+            for i, entry in enumerate(sample)
+        }
+        for i, entry in enumerate(sample):
+            if len(items) == size:
+                break
+            value = copy.deepcopy(entry["value"])
+            value["id"] = offset + round_ * 10_000 + i
+            value["uin"] = uins[(entry["value"]["uin"], entry["value"]["dateTabled"][:10])]
+            shift = days + round_ * 7
+            for key in ("dateTabled", "dateForAnswer", "dateAnswered", "dateAnswerCorrected",
+                        "dateHoldingAnswer"):  # fmt: skip
+                value[key] = _shift(value.get(key), shift)
+            grouped, dates = [], []
+            for uin, date in zip(
+                value.get("groupedQuestions") or [],
+                value.get("groupedQuestionsDates") or [],
+                strict=False,
+            ):
+                key = (uin, (date or "")[:10])
+                if key in uins:
+                    grouped.append(uins[key])
+                    dates.append(_shift(date, shift))
+            value["groupedQuestions"], value["groupedQuestionsDates"] = grouped, dates
+            items.append({"value": value, "links": []})
+        round_ += 1
+    path.write_text(json.dumps(items), encoding="utf-8")
+    return path
+
+
+# --- inside one Django process ------------------------------------------------------
+
+
+def inside(files):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pqtracker.settings")
+    import io
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from answers.models import Question
+
+    results = []
+    for name in files:
+        held = Question.objects.count()
+        start = time.perf_counter()
+        call_command("import_written_questions", name, stdout=io.StringIO())
+        seconds = time.perf_counter() - start
+        added = Question.objects.count() - held
+        results.append(
+            {"held_before": held, "added": added, "seconds": seconds, "copy": copy_rate(connection)}
+        )
+    return results
+
+
+def copy_rate(connection):
+    """Rows a second for COPY of the newest imported question rows into a like table."""
+    raw = connection.connection
+    with raw.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_copy_target")
+        cur.execute("CREATE TABLE bench_copy_target (LIKE answers_question INCLUDING ALL)")
+        buffer = bytearray()
+        with cur.copy(
+            "COPY (SELECT * FROM answers_question WHERE parliament_id >= %s) TO STDOUT",
+            [BASE_ID],
+        ) as out:
+            rows = 0
+            for chunk in out:
+                buffer += chunk
+        rows = buffer.count(b"\n")
+        start = time.perf_counter()
+        with cur.copy("COPY bench_copy_target FROM STDIN") as into:
+            into.write(bytes(buffer))
+        raw.commit()
+        seconds = time.perf_counter() - start
+        cur.execute("DROP TABLE bench_copy_target")
+        raw.commit()
+    return rows / seconds if seconds else None
+
+
+def cleanup():
+    """Delete what the import added to the benchmark database."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pqtracker.settings")
+    import django
+
+    django.setup()
+    from answers.models import Question
+
+    Question.history.filter(parliament_id__gte=BASE_ID).delete()
+    Question.objects.filter(parliament_id__gte=BASE_ID).delete()
+
+
+# --- the driver ---------------------------------------------------------------------
+
+
+def run(url, files):
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench"}
+    out = subprocess.run(
+        [sys.executable, __file__, "--inside", *map(str, files)],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=3, help="Files into the empty database.")
+    parser.add_argument("--per-file", type=int, default=10_000, help="Questions a file.")
+    parser.add_argument("--skip-1m", action="store_true", help="Only the empty database.")
+    parser.add_argument("--inside", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--cleanup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cleanup:
+        cleanup()
+        return
+    if args.inside is not None:
+        json.dump(inside(args.inside), sys.stdout)
+        return
+
+    import psycopg
+    from psycopg import sql
+
+    base = SERVER.rstrip("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS pqtracker_import0")
+        conn.execute(sql.SQL("CREATE DATABASE pqtracker_import0"))
+    empty = base + "/pqtracker_import0"
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
+        env={**os.environ, "DATABASE_URL": empty},
+        check=True,
+    )
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pqtracker-import-") as tmp:
+        files = [make_file(Path(tmp) / f"q{n}.json", n, args.per_file) for n in range(args.files)]
+        for result in run(empty, files):
+            rows.append(("empty database", result))
+        if not args.skip_1m:
+            million = base + "/pqtracker_bench1m"
+            extra = make_file(Path(tmp) / "q1m.json", args.files, args.per_file)
+            try:
+                for result in run(million, [extra]):
+                    rows.append(("1M benchmark database", result))
+            finally:
+                subprocess.run(
+                    [sys.executable, __file__, "--cleanup"],
+                    env={**os.environ, "DATABASE_URL": million},
+                    check=True,
+                )
+    print("| into | rows before | questions | import q/s | COPY rows/s | import ÷ COPY |")
+    print("|---|---|---|---|---|---|")
+    for where, r in rows:
+        rate = r["added"] / r["seconds"]
+        print(
+            f"| {where} | {r['held_before']:,} | {r['added']:,} | {rate:,.0f} | "
+            f"{r['copy']:,.0f} | {rate / r['copy']:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""Median server time of every public, staff and admin page, at two corpus sizes.
+
+    .venv/bin/python bench/pages.py                 # 10k and 1M on PostgreSQL
+    .venv/bin/python bench/pages.py --sizes 10000   # one size
+    .venv/bin/python bench/pages.py --json out.json # also write the figures
+
+For each size a PostgreSQL database ``pqtracker_bench<size>`` (10k becomes
+``pqtracker_bench10k``, 1M ``pqtracker_bench1m``) on the server named by
+``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/) is built
+once with ``generate_questions`` and reused afterwards (migrations are applied
+each run). Each page is fetched with Django's test client, DEBUG off, once to
+warm up and then ``--runs`` times; the table shows the median server time,
+the median time of the page's own SQL, and, beside the list pages, the stock
+Django admin changelist on the same data. Streaming responses (CSV) are timed
+to their first data row, as a browser sees them start.
+
+``--sqlite`` measures a SQLite file instead (``bench/.data/bench<size>.sqlite3``).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
+
+
+def label(size):
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}m"
+    if size % 1000 == 0:
+        return f"{size // 1000}k"
+    return str(size)
+
+
+def database_url(size, sqlite=False):
+    if sqlite:
+        DATA.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{DATA}/bench{label(size)}.sqlite3"
+    return SERVER.rstrip("/") + f"/pqtracker_bench{label(size)}"
+
+
+def ensure_database(url):
+    """Create the PostgreSQL database if it is missing (SQLite files appear by themselves)."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def build(size, url):
+    """Migrate, and generate the corpus unless the database already holds it."""
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench"}
+    ensure_database(url)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    # DEBUG off serves hashed static files, which need their manifest.
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    held = subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from answers.models import Question; print(Question.objects.count())",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if int(held.split()[-1] if held else 0) == 0:
+        print(f"Generating {size:,} questions in {url} …", file=sys.stderr)
+        subprocess.run([*manage, "generate_questions", "--count", str(size)], env=env, check=True)
+        if url.startswith("postgres"):
+            subprocess.run([*manage, "dbshell", "--", "-c", "VACUUM ANALYZE"], env=env, check=True)
+
+
+# --- measuring, inside one Django process per database ---------------------------
+
+
+def pages(rare_word):
+    """(name, url, admin comparison url or None) for every page measured."""
+    from answers.models import Department, Question
+
+    health = Department.objects.filter(name__icontains="Health").first()
+    middle = Question.objects.order_by("id").values_list("id", flat=True)
+    count = Question.objects.count()
+    question_id = middle[count // 2] if count else 1
+    if health:
+        question_id = (
+            Question.objects.filter(department=health, id__gte=question_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+            or question_id
+        )
+    dept = health.pk if health else ""
+    admin = "/admin/answers/question/"
+    return [
+        ("/", "/", None),
+        ("/questions/", "/questions/", admin),
+        ("/questions/?page=<last>", "/questions/?page=99999999", admin + "?p=99999999"),
+        ("/questions/?q=health", "/questions/?q=health", admin + "?q=health"),
+        (f"/questions/?q={rare_word}", f"/questions/?q={rare_word}", admin + f"?q={rare_word}"),
+        (
+            '/questions/?q="mental health" -children',
+            "/questions/?q=%22mental+health%22+-children",
+            None,
+        ),
+        (
+            "/questions/?q=health&sort=newest_tabled",
+            "/questions/?q=health&sort=newest_tabled",
+            None,
+        ),
+        ("/questions/?status=answered", "/questions/?status=answered", None),
+        ("/questions/?status=holding", "/questions/?status=holding", None),
+        ("/questions/?status=awaiting", "/questions/?status=awaiting", None),
+        (
+            "/questions/?department=<Health>&status=answered&sort=newest_answered",
+            f"/questions/?department={dept}&status=answered&sort=newest_answered",
+            admin + f"?department__id__exact={dept}",
+        ),
+        (
+            "/questions/?house=Lords&tabled_from=2020-01-01",
+            "/questions/?house=Lords&tabled_from=2020-01-01",
+            None,
+        ),
+        ("/questions/<id>/", f"/questions/{question_id}/", f"{admin}{question_id}/change/"),
+        ("/departments/", "/departments/", None),
+        ("/questions.json?q=health", "/questions.json?q=health", None),
+        ("/questions/feed/?q=health", "/questions/feed/?q=health", None),
+        ("/questions.csv?q=health (first byte)", "/questions.csv?q=health", None),
+        ("/staff/", "/staff/", None),
+        ("/staff/questions/?q=health", "/staff/questions/?q=health", None),
+        ("/staff/questions/?due=overdue", "/staff/questions/?due=overdue", None),
+        ("/staff/questions/<id>/", f"/staff/questions/{question_id}/", None),
+        ("/staff/actions/", "/staff/actions/", "/admin/answers/followupaction/"),
+        ("/staff/actions/ CSV (first byte)", "/staff/actions/export.csv", None),
+        ("admin question changelist", admin, None),
+        ("admin changelist searching health", admin + "?q=health", None),
+    ]
+
+
+def measure(client, url, runs):
+    from django.db import connection
+
+    sql = [0.0]
+
+    def timer(execute, sql_text, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            sql[0] += time.perf_counter() - start
+
+    totals, sqls = [], []
+    status = None
+    for attempt in range(runs + 1):
+        sql[0] = 0.0
+        with connection.execute_wrapper(timer):
+            start = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                # The header row and the first data row.
+                chunks = iter(response.streaming_content)
+                next(chunks, b"")
+                next(chunks, b"")
+            elapsed = time.perf_counter() - start
+            if response.streaming:
+                response.close()
+        status = response.status_code
+        if attempt:  # the first fetch warms caches
+            totals.append(elapsed * 1000)
+            sqls.append(sql[0] * 1000)
+    return {"ms": statistics.median(totals), "sql_ms": statistics.median(sqls), "status": status}
+
+
+def run_inside(runs, rare_word):
+    """Measure every page against the database this process is configured with."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pqtracker.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from answers.groups import ADMINS
+
+    setup_test_environment()
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=ADMINS))
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    results = {}
+    for name, url, admin_url in pages(rare_word):
+        result = measure(client, url, runs)
+        if admin_url:
+            result["admin"] = measure(client, admin_url, runs)
+        results[name] = result
+        print(f"  {name}: {result['ms']:.1f} ms (SQL {result['sql_ms']:.1f})", file=sys.stderr)
+    return results
+
+
+def fmt(value):
+    return "—" if value is None else (f"{value:,.0f}" if value >= 10 else f"{value:.1f}")
+
+
+def table(sizes, results):
+    small, large = labels = [label(s) for s in sizes[:2]] + [None] * (2 - len(sizes[:2]))
+    head = f"| page | {small} ms |"
+    if large:
+        head += f" {large} ms | {large} ÷ {small} | SQL at {large} | admin at {small} | admin at {large} |"
+    else:
+        head += " SQL ms | admin ms |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for name in results[labels[0]]:
+        a = results[small][name]
+        if large:
+            b = results[large][name]
+            ratio = b["ms"] / a["ms"] if a["ms"] else None
+            lines.append(
+                f"| `{name}` | {fmt(a['ms'])} | {fmt(b['ms'])} | {ratio:.2f} | {fmt(b['sql_ms'])} | "
+                f"{fmt(a.get('admin', {}).get('ms'))} | {fmt(b.get('admin', {}).get('ms'))} |"
+                + ("" if b["status"] == 200 else f" status {b['status']}")
+            )
+        else:
+            lines.append(
+                f"| `{name}` | {fmt(a['ms'])} | {fmt(a['sql_ms'])} | {fmt(a.get('admin', {}).get('ms'))} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="10000,1000000", help="Corpus sizes (default 10000,1000000)."
+    )
+    parser.add_argument("--runs", type=int, default=5, help="Timed fetches per page (default 5).")
+    parser.add_argument("--sqlite", action="store_true", help="Measure SQLite files instead.")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--rare-word", default="Auchtermuchty", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.inside:
+        json.dump(run_inside(args.runs, args.rare_word), sys.stdout)
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}
+    for size in sizes:
+        url = database_url(size, args.sqlite)
+        build(size, url)
+        print(f"Measuring {size:,} questions ({url}) …", file=sys.stderr)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "SECRET_KEY": "bench",
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
+        out = subprocess.run(
+            [sys.executable, __file__, "--inside", "--runs", str(args.runs)],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        results[label(size)] = json.loads(out.stdout)
+    print(table(sizes, results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Search: the same behaviour on PostgreSQL (tsvector, GIN) and SQLite (FTS5).
+
+These tests run unchanged on both databases; which backend answers depends
+on DATABASE_URL.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from answers import search, services, views
+from answers.models import Answer, Member, Question
+from answers.search.query import parse, to_fts5
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("question_list")
+
+
+def headings(response):
+    return [q.heading for q in response.context["page"].object_list]
+
+
+def found(client, q, **params):
+    return sorted(headings(client.get(LIST, {"q": q, **params})))
+
+
+# --- what a search matches ------------------------------------------------------
+
+
+def test_whole_words_with_stemming(anonymous, make_question):
+    make_question(heading="Vaccination", text="To ask how many vaccines were given.")
+    make_question(heading="Government", text="To ask about government spending.")
+    make_question(heading="Prisons", text="To ask about men in prison.")
+    assert found(anonymous, "vaccine") == ["Vaccination"]
+    assert found(anonymous, "men") == ["Prisons"]  # not "government"
+    assert found(anonymous, "VACCINES") == ["Vaccination"]
+
+
+def test_quoted_phrase_or_and_exclusion(anonymous, make_question):
+    make_question(heading="A", text="To ask about mental health services for children.")
+    make_question(heading="B", text="To ask about the health of mental patients.")
+    make_question(heading="C", text="To ask about dentists in Kent.")
+    make_question(heading="D", text="To ask about opticians in Kent.")
+    assert found(anonymous, '"mental health"') == ["A"]
+    assert found(anonymous, "mental health") == ["A", "B"]
+    assert found(anonymous, "dentists OR opticians") == ["C", "D"]
+    assert found(anonymous, "kent -opticians") == ["C"]
+    assert found(anonymous, 'mental -"mental health"') == ["B"]
+
+
+def test_words_in_heading_question_and_answer_all_match(anonymous, make_question):
+    make_question(heading="Infant Mortality")
+    make_question(heading="Roads", text="To ask about potholes in Kent.")
+    make_question(
+        heading="Schools", date_answered=datetime.date(2025, 3, 1), answer_text="Breakfast clubs."
+    )
+    assert found(anonymous, "infant") == ["Infant Mortality"]
+    assert found(anonymous, "POTHOLES kent") == ["Roads"]
+    assert found(anonymous, "breakfast") == ["Schools"]
+    assert found(anonymous, "infant potholes") == []
+
+
+def test_a_uin_finds_its_question(anonymous, make_question):
+    make_question(heading="Lords question", house="Lords", uin="HL1234")
+    make_question(heading="Commons question", uin="5242")
+    assert found(anonymous, "HL1234") == ["Lords question"]
+    assert found(anonymous, "5242") == ["Commons question"]
+
+
+def test_a_members_name_finds_their_questions_even_after_a_rename(anonymous, make_question):
+    make_question(heading="Asked by Abbott", asked_by="Diane Abbott")
+    make_question(heading="Asked by someone else", asked_by="Bob Blackman")
+    assert found(anonymous, "Diane Abbott") == ["Asked by Abbott"]
+    member = Member.objects.get(name="Bob Blackman")
+    member.name = "Robert Blackman"
+    member.save()
+    assert found(anonymous, "Robert") == ["Asked by someone else"]
+    assert found(anonymous, "Bob") == []
+
+
+def test_placeholder_member_names_are_not_searched(anonymous, make_question):
+    make_question(heading="Placeholder", asked_by="Member 4321")
+    assert found(anonymous, "member") == []
+    assert found(anonymous, "4321") == []
+
+
+def test_answers_recorded_edited_and_deleted_later_are_searched(anonymous, make_question):
+    question = make_question(heading="Ferries")
+    assert found(anonymous, "timetable") == []
+    services.answer_record(
+        question=question, expected_version=None, date_answered=datetime.date(2025, 3, 1),
+        text="<p>The timetable is published.</p>",
+    )  # fmt: skip
+    assert found(anonymous, "timetable") == ["Ferries"]
+    answer = Answer.objects.get(question=question)
+    services.answer_update(
+        answer=answer, expected_version=answer.version, text="<p>The fares are published.</p>"
+    )
+    assert found(anonymous, "timetable") == []
+    assert found(anonymous, "fares") == ["Ferries"]
+    Answer.objects.filter(pk=answer.pk).delete()
+    assert found(anonymous, "fares") == []
+
+
+def test_answer_markup_is_not_searched(anonymous, make_question):
+    make_question(
+        heading="Links", date_answered=datetime.date(2025, 3, 1),
+        answer_text='See <a href="https://example.org/strong">the report</a>.',
+    )  # fmt: skip
+    assert found(anonymous, "report") == ["Links"]
+    assert found(anonymous, "href") == []
+    assert found(anonymous, "strong") == []
+
+
+def test_edited_and_deleted_questions_leave_the_index(anonymous, make_question):
+    question = make_question(heading="Badgers")
+    services.question_update(question=question, expected_version=question.version, heading="Otters")
+    assert found(anonymous, "badgers") == []
+    assert found(anonymous, "otters") == ["Otters"]
+    Question.objects.filter(pk=question.pk).delete()
+    assert found(anonymous, "otters") == []
+
+
+@pytest.mark.parametrize("q", ["the", "-kent", "!!!", '""', "OR"])
+def test_a_search_with_nothing_to_look_for_finds_nothing_without_error(anonymous, make_question, q):
+    make_question(heading="Kent", text="To ask about the roads in Kent.")
+    response = anonymous.get(LIST, {"q": q})
+    assert response.status_code == 200
+    assert headings(response) == []
+
+
+# --- ranking, snippets and sorting ------------------------------------------------
+
+
+def test_ranked_heading_above_question_above_answer_above_member(anonymous, make_question):
+    day = datetime.date(2025, 3, 1)
+    make_question(heading="In the answer", date_answered=day, answer_text="About fluoride.")
+    make_question(heading="By the member", asked_by="Alan Fluoride")
+    make_question(heading="Fluoride", text="To ask about water.")
+    make_question(heading="In the question", text="To ask about fluoride in water.")
+    response = anonymous.get(LIST, {"q": "fluoride"})
+    assert headings(response) == ["Fluoride", "In the question", "In the answer", "By the member"]
+    assert response.context["form"]["sort"].value() == "relevance"
+
+
+def test_newest_first_stays_available_as_a_sort(anonymous, make_question):
+    make_question(heading="Fluoride", date_tabled=datetime.date(2024, 1, 1))
+    make_question(heading="Old", text="On fluoride.", date_tabled=datetime.date(2024, 6, 1))
+    make_question(heading="New", text="On fluoride.", date_tabled=datetime.date(2025, 1, 1))
+    response = anonymous.get(LIST, {"q": "fluoride", "sort": "newest_tabled"})
+    assert headings(response) == ["New", "Old", "Fluoride"]
+    # Without a search, "best match" is newest first.
+    response = anonymous.get(LIST, {"sort": "relevance"})
+    assert headings(response) == ["New", "Old", "Fluoride"]
+
+
+def test_matched_words_are_highlighted_in_an_escaped_snippet(anonymous, make_question):
+    make_question(
+        heading="Vaccination",
+        text="To ask how many vaccines were given in Kent & Medway <script>alert(1)</script>.",
+    )
+    content = anonymous.get(LIST, {"q": "vaccine"}).content.decode()
+    assert '<mark class="app-mark">vaccines</mark>' in content
+    assert "Kent &amp; Medway" in content
+    # Markup in the text is shown as text (SQLite) or left out (PostgreSQL's
+    # headline parser drops tags), never run.
+    assert "<script>alert" not in content
+
+
+def test_staff_list_searches_and_finds_an_exact_uin(staff_client, make_question):
+    make_question(heading="Dentists", text="To ask about dentists.", uin="1234")
+    make_question(heading="Mentions it", text="To ask about question 1234 and dentists.")
+    url = reverse("staff:question_list")
+    assert headings(staff_client.get(url, {"q": "dentist"})) == ["Dentists", "Mentions it"]
+    assert headings(staff_client.get(url, {"q": "1234"})) == ["Dentists"]
+    assert '<mark class="app-mark">' in staff_client.get(url, {"q": "dentist"}).content.decode()
+
+
+def test_open_data_uses_the_same_search(anonymous, make_question):
+    make_question(heading="Vaccination", text="To ask about vaccines.")
+    make_question(heading="Roads", text="To ask about roads.")
+    data = json.loads(anonymous.get(reverse("questions_json"), {"q": "vaccine"}).content)
+    assert [r["heading"] for r in data["results"]] == ["Vaccination"]
+    csv = b"".join(anonymous.get(reverse("questions_csv"), {"q": "vaccine"}).streaming_content)
+    assert b"Vaccination" in csv and b"Roads" not in csv
+    feed = anonymous.get(reverse("questions_feed"), {"q": "vaccine"}).content
+    assert b"Vaccination" in feed and b"Roads" not in feed
+
+
+# --- the limits, said plainly ------------------------------------------------------
+
+
+def test_a_long_list_is_counted_up_to_the_limit_and_says_so(anonymous, make_question, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    for n in range(5):
+        make_question(heading=f"Q{n}", date_tabled=datetime.date(2025, 1, 1 + n))
+    response = anonymous.get(LIST)
+    content = response.content.decode()
+    assert "More than <strong>3</strong> questions" in content
+    assert "Pages stop at the first 3." in content
+    assert anonymous.get(LIST, {"page": "2"}).context["page"].number == 1
+
+
+def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    for n in range(4):
+        make_question(heading=f"Other {n}", text="To ask about health.")
+    make_question(heading="Health", text="To ask about the newest.")
+    response = anonymous.get(LIST, {"q": "health"})
+    content = response.content.decode()
+    assert "More than <strong>3</strong> questions" in content
+    assert "Ranked by relevance among the 3 most recently added matches." in content
+    # The newest three matches, best first: the heading match leads.
+    assert headings(response) == ["Health", "Other 3", "Other 2"]
+    # Not capped when the matches fit.
+    assert "Ranked by relevance" not in anonymous.get(LIST, {"q": "newest"}).content.decode()
+
+
+# --- query counts ------------------------------------------------------------------
+
+
+# A search costs what the list costs (see test_question_list.LIST_QUERIES):
+#   1. departments for the department select
+#   2. members who asked something, for the "Asked by" select
+#   3. members who answered something, for the "Answered by" select
+#   4. COUNT(*) of the matches, stopping after the limit
+#   5. the page of questions, ranked, with snippets and everything joined in
+@pytest.mark.parametrize("rows", [1, 60])
+def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num_queries, rows):
+    for n in range(rows):
+        make_question(
+            heading=f"Vaccines {n}",
+            asked_by=f"Member {n % 7}",
+            date_answered=datetime.date(2025, 3, 1) if n % 2 else None,
+            answered_by=f"Minister {n % 3}",
+        )
+    with django_assert_num_queries(5):
+        response = anonymous.get(LIST, {"q": "vaccine"})
+    assert len(headings(response)) == min(rows, 25)
+
+
+# --- the parser ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fts5"),
+    [
+        ("vaccines", '"vaccines"'),
+        ("mental health", '"mental" AND "health"'),
+        ('"mental health" kent', '"mental health" AND "kent"'),
+        ("dentists OR opticians kent", '("dentists" OR "opticians") AND "kent"'),
+        ("kent -opticians", '("kent") NOT "opticians"'),
+        ('kent -"fish farms"', '("kent") NOT "fish farms"'),
+        ("the schools", '"schools"'),
+        ("covid-19", '"covid 19"'),
+        ('say "hello', '"say" AND "hello"'),
+        ("-kent", None),
+        ("", None),
+    ],
+)
+def test_searches_are_read_as_websearch_syntax(text, fts5):
+    assert to_fts5(parse(text)) == fts5
