@@ -48,10 +48,11 @@ WORDS = ["school", "health", "housing", "police", "energy", "children", "NHS", "
 
 
 class FormReader(HTMLParser):
-    """The fields of the first POST form on a page, as a browser would send them."""
+    """The fields of a page's POST form to ``action``, as a browser would send them."""
 
-    def __init__(self):
+    def __init__(self, action):
         super().__init__()
+        self.action = action
         self.fields = {}
         self._in_form = False
         self._textarea = None
@@ -59,8 +60,8 @@ class FormReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not self.fields:
-            self._in_form = True
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._in_form = attrs.get("action") in (self.action, "", None)
         if not self._in_form:
             return
         name = attrs.get("name")
@@ -93,8 +94,8 @@ class FormReader(HTMLParser):
             self.fields[self._textarea] += data
 
 
-def form_fields(html):
-    reader = FormReader()
+def form_fields(html, action):
+    reader = FormReader(action)
     reader.feed(html)
     return reader.fields
 
@@ -146,7 +147,7 @@ async def public_client(base, targets, tally, stop):
 async def staff_client(base, username, question, tally, stop):
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         page = await client.get("/accounts/login/")
-        fields = form_fields(page.text)
+        fields = form_fields(page.text, "/accounts/login/")
         fields.update(username=username, password=PASSWORD)
         response = await client.post("/accounts/login/", data=fields)
         if response.status_code != 302:
@@ -162,7 +163,7 @@ async def staff_client(base, username, question, tally, stop):
                 tally.record(started, error=f"{type(exc).__name__} {edit}")
                 continue
             tally.record(started, page)
-            fields = form_fields(page.text)
+            fields = form_fields(page.text, edit)
             count += 1
             marker = f"[{username}-{count}]"
             fields["text"] = f"{fields.get('text', '').rstrip()} {marker}"
