@@ -10,7 +10,7 @@ import datetime
 import io
 import logging
 from contextlib import closing
-from itertools import chain
+from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse, StreamingHttpResponse
@@ -44,7 +44,8 @@ CSV_INCOMPLETE = (
 # Rows are written into a buffer and sent in pieces of about this many
 # characters: one write per row would cost more than the row itself.
 _CHUNK_CHARACTERS = 64 * 1024
-_NO_ROWS = object()
+# Rows read from the database at a time (a server-side cursor on PostgreSQL).
+CSV_CHUNK_ROWS = 2000
 
 
 def csv_cells(values):
@@ -72,19 +73,22 @@ def csv_cell(value):
 def csv_response(header, rows, *, filename):
     """Stream ``rows`` (lists of values) as a CSV download.
 
-    The first row is fetched here, before the response exists, so the
+    The first chunk of rows is read here, before the response exists, so the
     export's query has run: if the database fails, the view raises and the
-    client gets a 500, never a 200 with a header row and nothing else. After
-    that, a failure ends the body with ``CSV_INCOMPLETE`` and re-raises, so the
-    server also cuts the connection short. Closing the response (the server
-    always does, even when the client goes away) closes ``rows``, and with it
-    the database cursor behind them.
+    client gets a 500, never a 200 with a header row and nothing else. An
+    export of one chunk or less is then read whole, and its database cursor
+    closed, before the response starts. After that, a failure ends the body
+    with ``CSV_INCOMPLETE`` and re-raises, so the server also cuts the
+    connection short. Closing the response (the server always does, even when
+    the client goes away) closes ``rows``, and with it the cursor behind them.
     """
     source = iter(rows)
-    first = next(source, _NO_ROWS)
-    rest = source if first is _NO_ROWS else chain([first], source)
+    # One row past the chunk: reading it makes the database iterator fetch
+    # again, and find the end, when the whole export fits in one chunk.
+    head = list(islice(source, CSV_CHUNK_ROWS + 1))
     response = StreamingHttpResponse(
-        _CsvBody(_csv_body(header, rest), source), content_type="text/csv; charset=utf-8"
+        _CsvBody(_csv_body(header, chain(head, source)), source),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -262,7 +266,8 @@ def questions_csv(request):
         return errors
     url_for = _detail_url(request)
     rows = rows_from(
-        _public_rows(filterset).iterator(chunk_size=2000), lambda row: public_row(row, url_for)
+        _public_rows(filterset).iterator(chunk_size=CSV_CHUNK_ROWS),
+        lambda row: public_row(row, url_for),
     )
     return csv_response(CSV_COLUMNS, rows, filename="questions.csv")
 

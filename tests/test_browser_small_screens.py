@@ -111,6 +111,10 @@ def test_no_page_scrolls_sideways_and_axe_finds_nothing(live_server):
                     where = f"{url} at {width}px{' signed in' if signed_in else ''}"
                     if sideways := overflow(page):
                         problems[where] = sideways
+                    if url == "/" and width < 1280:
+                        box = page.locator("#home-search").bounding_box()["width"]
+                        if box < width / 2:
+                            problems[where + " search box"] = f"{box:.0f}px wide"
                     if violations := accessibility_violations(page):
                         problems[where + " (axe)"] = violations
                     name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "home"

@@ -65,16 +65,19 @@ def test_a_database_failure_before_the_first_row_is_a_500(make_question):
 
 
 def test_a_failure_mid_stream_ends_the_body_visibly(anonymous, make_question, monkeypatch):
-    for n in range(3):
+    for n in range(4):
         make_question(heading=f"Question {n}", date_tabled=datetime.date(2025, 1, 10 - n))
+    # Chunks of one row: the first two rows are read before the response
+    # starts, the third fails after the first bytes have gone.
+    monkeypatch.setattr(exports, "CSV_CHUNK_ROWS", 1)
     real = exports.public_row
 
-    def breaks_on_the_second(row, url_for):
-        if "Question 1" in row:
+    def breaks_on_the_third(row, url_for):
+        if "Question 2" in row:
             raise OperationalError("connection lost")
         return real(row, url_for)
 
-    monkeypatch.setattr(exports, "public_row", breaks_on_the_second)
+    monkeypatch.setattr(exports, "public_row", breaks_on_the_third)
     response = anonymous.get(reverse("questions_csv"))
     assert response.status_code == 200
     received = []
@@ -82,9 +85,21 @@ def test_a_failure_mid_stream_ends_the_body_visibly(anonymous, make_question, mo
         for chunk in response.streaming_content:
             received.append(chunk)
     rows = rows_of(b"".join(received))
-    assert rows[1][4] == "Question 0"
+    assert [row[4] for row in rows[1:3]] == ["Question 0", "Question 1"]
     assert rows[-1] == [exports.CSV_INCOMPLETE]
-    assert len(rows) == 3
+    assert len(rows) == 4
+
+
+def test_a_failure_in_the_first_chunk_is_a_500(make_question, monkeypatch):
+    for n in range(3):
+        make_question(heading=f"Question {n}", date_tabled=datetime.date(2025, 1, 10 - n))
+
+    def breaks(row, url_for):
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(exports, "public_row", breaks)
+    response = Client(raise_request_exception=False).get(reverse("questions_csv"))
+    assert response.status_code == 500
 
 
 # --- one escaping rule, a byte-order mark ------------------------------------
