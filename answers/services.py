@@ -25,6 +25,7 @@ leaves nothing half-written.
 import datetime
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
@@ -34,6 +35,7 @@ from django.utils import timezone
 
 from . import grouping
 from .deadlines import due_date_for
+from .importers.page_text import PageRecord
 from .models import (
     ActionStatus,
     Answer,
@@ -47,6 +49,7 @@ from .models import (
 )
 from .people import display_name, long_date
 from .text import paragraphs_to_html
+from .workflow.services import questions_changed as workflow_sync
 
 
 class StaleEditError(Exception):
@@ -305,6 +308,8 @@ def _question_save(question, *, user, expected_version):
             # An import may have named this question as grouped with another
             # before anyone logged it: link them now.
             grouping.link_grouped([], arrived=[grouping.Held.of(question)])
+        # The answering process follows the question's dates.
+        workflow_sync([question.pk], actor=user)
     return question
 
 
@@ -338,7 +343,8 @@ def _find_question_for_record(record):
     return candidates.filter(text=record.question_text).order_by("id").first()
 
 
-def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Question, str]:
+def question_import_page(*, record: PageRecord, user=None, source_url: str = ""
+                         ) -> tuple[Question, str]:  # fmt: skip
     """Create or update one question (and its answer) from a parsed page record.
 
     Returns ``(question, outcome)`` with outcome "created", "updated" or
@@ -421,7 +427,8 @@ def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Qu
     return question, outcome
 
 
-def questions_import_pages(*, records, user=None, source_url: str = "") -> ImportSummary:
+def questions_import_pages(*, records: Iterable[PageRecord], user=None, source_url: str = ""
+                           ) -> ImportSummary:  # fmt: skip
     """Import every parsed page record, all or nothing."""
     summary = ImportSummary()
     with transaction.atomic():
@@ -535,7 +542,7 @@ def answer_record(*, question: Question, expected_version: "int | None | Uncheck
         answer.question_date_tabled = question.date_tabled
         try:
             with transaction.atomic():
-                return _save_versioned(
+                answer = _save_versioned(
                     answer,
                     expected_version=ANY_VERSION if existing is None else expected_version,
                     exclude=["question"],
@@ -547,6 +554,9 @@ def answer_record(*, question: Question, expected_version: "int | None | Uncheck
             if existing is None:
                 raise
             raise StaleEditError(existing) from None
+        # An answer recorded or imported closes the answering process.
+        workflow_sync([question.pk])
+    return answer
 
 
 def answer_update(*, answer: Answer, expected_version: "int | Unchecked",
@@ -570,7 +580,11 @@ def answer_update(*, answer: Answer, expected_version: "int | Unchecked",
         original_text=answer.original_text,
         original_date_answered=answer.original_date_answered,
     )
-    return _save_versioned(answer, expected_version=expected_version, exclude=["question"])
+    with transaction.atomic():
+        _save_versioned(answer, expected_version=expected_version, exclude=["question"])
+        # An answer recorded in the admin closes the answering process too.
+        workflow_sync([answer.question_id])
+    return answer
 
 
 # --- internal notes ------------------------------------------------------------------

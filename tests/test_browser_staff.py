@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from answers import services
 from answers.models import FollowUpAction, Member, Question
 from tests.browser import accessibility_violations, chromium_page, screenshot
 
@@ -143,4 +144,19 @@ def test_staff_pages_have_no_wcag_violations(live_server):
         page.get_by_role("button", name="Save status").click()
         page.wait_for_selector(".govuk-error-summary")
         found["status, errors"] = accessibility_violations(page)
+        # Someone else changes the heading while this editor has it open too.
+        page.goto(live_server.url + f"/staff/questions/{question.pk}/edit/")
+        services.question_update(
+            question=Question.objects.get(pk=question.pk),
+            expected_version=question.version,
+            heading="Their heading",
+        )
+        page.get_by_label("Heading").fill("My heading")
+        page.get_by_role("button", name="Save question").click()
+        page.wait_for_selector("#conflicts")
+        found["question edit, conflict"] = accessibility_violations(page)
+        page.get_by_label("Keep yours").check()
+        page.get_by_role("button", name="Save question").click()
+        page.wait_for_url(f"**/staff/questions/{question.pk}/")
+        assert Question.objects.get(pk=question.pk).heading == "My heading"
     assert {path: v for path, v in found.items() if v} == {}

@@ -54,24 +54,99 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
+class Ranked:
+    """Matching questions best first: what :func:`ranked` returns.
+
+    One query reads the ``limit + 1`` most recently added matches with their
+    rank (an index scan that reads each row once); they are ordered here, and
+    a page is then fetched by primary key with the joins it shows. Counting
+    them is free, and slicing fetches only the slice's rows, so a page costs
+    two queries and joins 25 rows, not 10,000.
+
+    It offers what the list, the paginator and the exports use of a
+    queryset: ``len``/``count``, slicing, iteration and ``iterator``.
+    """
+
+    ordered = True
+
+    def __init__(self, queryset, text, limit):
+        self.queryset = queryset
+        self.text = text
+        self.limit = limit
+        self.snippets = False
+        self._ranks = None
+
+    def _ranking(self):
+        if self._ranks is None:
+            rows = _backend().ranks(self.queryset, self.text, self.limit + 1)
+            # Best first; ties newest tabled (undated last), then newest added.
+            rows.sort(key=lambda r: (-r[1], -(r[2].toordinal() if r[2] else 0), -r[0]))
+            self._ranks = [(pk, rank) for pk, rank, _ in rows]
+        return self._ranks
+
+    def count(self):
+        return len(self._ranking())
+
+    __len__ = count
+
+    def exists(self):
+        return bool(self._ranking())
+
+    def _fetch(self, ranks, snippets):
+        if not ranks:
+            return []
+        rows = self.queryset.model._default_manager.filter(pk__in=[pk for pk, _ in ranks])
+        rows.query.select_related = self.queryset.query.select_related
+        if snippets:
+            rows = _backend().with_snippets(rows, self.text)
+        found = {row.pk: row for row in rows}
+        ordered = []
+        for pk, rank in ranks:
+            if pk in found:
+                found[pk].search_rank = rank
+                ordered.append(found[pk])
+        return ordered
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._fetch(self._ranking()[index], self.snippets)
+        return self._fetch([self._ranking()[index]], self.snippets)[0]
+
+    def iterator(self, chunk_size=500):
+        ranking = self._ranking()
+        for start in range(0, len(ranking), chunk_size):
+            yield from self._fetch(ranking[start : start + chunk_size], False)
+
+    def __iter__(self):
+        return self.iterator()
+
+    def with_snippets(self):
+        ranked = Ranked(self.queryset, self.text, self.limit)
+        ranked._ranks, ranked.snippets = self._ranks, True
+        return ranked
+
+
 def ranked(queryset, text, limit=None):
     """Matching questions best first, among the ``limit`` most recently added matches.
 
     ``queryset`` must already be narrowed by :func:`matching` (and any other
-    filter); the result carries ``search_rank`` on each question.
+    filter). Returns a :class:`Ranked`; each question carries ``search_rank``.
     """
     if not is_searchable(text):
         return queryset.none()
-    limit = RANK_LIMIT if limit is None else limit
-    candidates = queryset.order_by("-pk").values("pk")[: limit + 1]
-    return _backend().ranked(queryset, candidates, text)
+    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit)
 
 
-def with_snippets(queryset, text):
-    """``queryset`` with ``search_snippet`` on each question (see :func:`snippet_html`)."""
+def with_snippets(rows, text):
+    """``rows`` with ``search_snippet`` on each question (see :func:`snippet_html`).
+
+    Only for the rows a page shows: a snippet is costly, so exports take none.
+    """
     if not is_searchable(text):
-        return queryset
-    return _backend().with_snippets(queryset, text)
+        return rows
+    if isinstance(rows, Ranked):
+        return rows.with_snippets()
+    return _backend().with_snippets(rows, text)
 
 
 def snippet_html(raw):

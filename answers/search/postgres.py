@@ -48,13 +48,13 @@ def matching(queryset, text):
     return queryset.alias(search_vector=vector()).filter(search_vector=query(text))
 
 
-def ranked(queryset, candidates, text):
-    # The outer query reads only the candidate rows (by primary key) with the
-    # joins the page shows; the filters ran once, inside ``candidates``.
-    outer = queryset.model._default_manager.filter(pk__in=candidates)
-    outer.query.select_related = queryset.query.select_related
-    return outer.annotate(search_rank=SearchRank(vector(), query(text))).order_by(
-        "-search_rank", F("date_tabled").desc(nulls_last=True), "-pk"
+def ranks(queryset, text, limit):
+    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches."""
+    return list(
+        queryset.select_related(None)
+        .annotate(search_rank=SearchRank(vector(), query(text)))
+        .order_by("-pk")
+        .values_list("pk", "search_rank", "date_tabled")[:limit]
     )
 
 

@@ -60,13 +60,12 @@ def _joined(queryset, text, select):
     )
 
 
-def ranked(queryset, candidates, text):
-    outer = queryset.model._default_manager.filter(pk__in=candidates)
-    outer.query.select_related = queryset.query.select_related
-    from django.db.models import F
-
-    return _joined(outer, text, {"search_rank": RANK}).order_by(
-        "-search_rank", F("date_tabled").desc(nulls_last=True), "-pk"
+def ranks(queryset, text, limit):
+    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches."""
+    return list(
+        _joined(queryset.select_related(None), text, {"search_rank": RANK})
+        .order_by("-pk")
+        .values_list("pk", "search_rank", "date_tabled")[:limit]
     )
 
 
@@ -78,8 +77,6 @@ def with_snippets(queryset, text):
     )
     snippet = f"CASE WHEN instr({question}, char(2)) = 0 AND instr({answer}, char(2)) > 0 THEN {answer} ELSE {question} END"
     assert (START, STOP) == ("\x02", "\x03")  # noqa: S101 - the markers char() writes
-    if TABLE in queryset.query.extra_tables:
-        return queryset.extra(select={"search_snippet": snippet})  # noqa: S610 - fixed SQL
     return _joined(queryset, text, {"search_snippet": snippet})
 
 

@@ -1,0 +1,47 @@
+"""Columns the database keeps itself, read in queries but never by Python.
+
+Triggers (migrations 0006 and 0007) keep some columns of
+``answers_question`` from other tables: the search vector, and a copy of the
+answer's state and date, so that the status filters and the "newest
+answered" sort read one table's indexes instead of joining a million
+answers. They are not model fields, so no insert or save writes them and
+they cannot be written stale; queries refer to them with :class:`Stored`.
+"""
+
+from django.db import models
+from django.db.models.expressions import Expression
+
+
+class Stored(Expression):
+    """A column of the query's base table that the model does not declare."""
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def __repr__(self):
+        return f"Stored({self.column!r})"
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return (
+            f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}",
+            [],
+        )
+
+
+class AnswerState:
+    """``answers_question.answer_state``: what the question's answer is."""
+
+    NONE = 0  # no answer yet
+    HOLDING = 1  # a holding answer
+    SUBSTANTIVE = 2  # answered
+
+
+def answer_state():
+    return Stored("answer_state", models.SmallIntegerField())
+
+
+def answer_date():
+    """``answers_question.answer_date``: the answer's date, NULL without one."""
+    return Stored("answer_date", models.DateField())
