@@ -13,6 +13,7 @@ from contextlib import closing
 from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -198,7 +199,45 @@ def _filter_errors(filterset):
 
 
 def _public_rows(filterset):
-    return filterset.qs.values_list(*ROW_FIELDS)
+    """The matching questions as ``ROW_FIELDS`` tuples, or ranked search results.
+
+    A search ranks its results itself and hands back question objects, best
+    first (``answers.search.Ranked``), rather than a queryset: those become the
+    same tuples through ``_row_of``.
+    """
+    qs = filterset.qs
+    return qs.values_list(*ROW_FIELDS) if isinstance(qs, QuerySet) else qs
+
+
+def _row_of(question):
+    """A question object as the ``ROW_FIELDS`` tuple ``values_list`` would give."""
+    department, member = question.department, question.asking_member
+    answer = question.get_answer()
+    minister = answer.minister if answer else None
+    return (
+        question.pk,
+        question.house,
+        question.uin,
+        question.heading,
+        question.date_tabled,
+        question.due_date,
+        department.name if department else None,
+        member.name if member else None,
+        member.party if member else None,
+        member.constituency if member else None,
+        question.text,
+        question.is_withdrawn,
+        answer.pk if answer else None,
+        answer.is_holding if answer else None,
+        minister.member.name if minister else None,
+        minister.title if minister else None,
+        answer.date_answered if answer else None,
+        answer.text if answer else None,
+    )
+
+
+def _tuples(rows):
+    return rows if isinstance(rows, QuerySet) else (_row_of(question) for question in rows)
 
 
 def _detail_url(request):
@@ -265,10 +304,11 @@ def questions_csv(request):
     if (errors := _filter_errors(filterset)) is not None:
         return errors
     url_for = _detail_url(request)
-    rows = rows_from(
-        _public_rows(filterset).iterator(chunk_size=CSV_CHUNK_ROWS),
-        lambda row: public_row(row, url_for),
-    )
+    source = _public_rows(filterset)
+    records = source.iterator(chunk_size=CSV_CHUNK_ROWS)
+    if not isinstance(source, QuerySet):
+        records = rows_from(records, _row_of)
+    rows = rows_from(records, lambda row: public_row(row, url_for))
     return csv_response(CSV_COLUMNS, rows, filename="questions.csv")
 
 
@@ -296,7 +336,7 @@ def questions_json(request):
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
             "results": [
                 dict(zip(CSV_COLUMNS, public_row(row, url_for), strict=True))
-                for row in page.object_list
+                for row in _tuples(page.object_list)
             ],
         },
         json_dumps_params={"ensure_ascii": False},
