@@ -22,8 +22,10 @@ node_modules/.installed: package.json
 static/css/app.css: node_modules/.installed $(wildcard static_src/scss/*.scss)
 	npx sass --pkg-importer=node --quiet --style=compressed --no-source-map static_src/scss/app.scss static/css/app.css
 
-# The GOV.UK type-ahead component, served as static files like the CSS.
-AUTOCOMPLETE := static/vendor/accessible-autocomplete.min.js static/vendor/accessible-autocomplete.min.css
+# The GOV.UK type-ahead component, served as static files like the CSS. The
+# source maps come too: the files name them, and collectstatic's hashed
+# storage refuses a file that names one it cannot find.
+AUTOCOMPLETE := $(foreach f,accessible-autocomplete.min.js accessible-autocomplete.min.css,static/vendor/$(f) static/vendor/$(f).map)
 
 static/vendor/%: node_modules/.installed
 	mkdir -p static/vendor
