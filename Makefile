@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install css migrate seed lint format check clean bench
+.PHONY: run test install css migrate seed lint format check clean bench load
 
 # Re-install only when the dependency lists change.
 $(BIN)/python:
@@ -22,8 +22,10 @@ node_modules/.installed: package.json
 static/css/app.css: node_modules/.installed $(wildcard static_src/scss/*.scss)
 	npx sass --pkg-importer=node --quiet --style=compressed --no-source-map static_src/scss/app.scss static/css/app.css
 
-# The GOV.UK type-ahead component, served as static files like the CSS.
-AUTOCOMPLETE := static/vendor/accessible-autocomplete.min.js static/vendor/accessible-autocomplete.min.css
+# The GOV.UK type-ahead component, served as static files like the CSS. The
+# source maps come too: the files name them, and collectstatic's hashed
+# storage refuses a file that names one it cannot find.
+AUTOCOMPLETE := $(foreach f,accessible-autocomplete.min.js accessible-autocomplete.min.css,static/vendor/$(f) static/vendor/$(f).map)
 
 static/vendor/%: node_modules/.installed
 	mkdir -p static/vendor
@@ -61,6 +63,12 @@ check: lint test
 bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/import_scale.py
+
+# Load test against gunicorn on PostgreSQL, loopback only (bench/load.py). The
+# database named is created for the run and dropped afterwards.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pqtracker_load
+load: install
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles static/css static/vendor db.sqlite3

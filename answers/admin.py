@@ -68,6 +68,13 @@ class VersionedAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is None and "loaded_version" not in self.errors:
+            # A hand-made POST without the version would skip the check below.
+            raise ValidationError(
+                "This form did not say which version of the record it was loaded at, so "
+                "changes made since could be overwritten. Reload the page and make your "
+                "changes again."
+            )
         if not self.instance.pk or loaded is None:
             return cleaned
         self.expected_version = loaded
@@ -295,6 +302,14 @@ class QuestionAdmin(LargeTableAdmin):
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = VersionedAdminForm
+
+    def get_deleted_objects(self, objs, request):
+        # Pending grouped-question references are bookkeeping that belongs to
+        # its question (read-only in the admin, so nobody holds a delete
+        # permission for them): they go with it rather than blocking the delete.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(GroupedQuestionRef._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

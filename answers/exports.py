@@ -6,17 +6,139 @@ format. Only public fields leave: no internal notes, no non-public actions.
 """
 
 import csv
+import datetime
+import io
+import logging
+from contextlib import closing
+from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from .filters import QuestionFilter
-from .models import Question
+from .models import Question, QuestionStatus
 from .people import long_date
 from .text import html_to_text
 from .views import paginate
+
+logger = logging.getLogger(__name__)
+
+# --- CSV: one set of rules for every export, public and staff ----------------
+
+# A byte-order mark first, so that Excel reads the file as UTF-8 and shows
+# accents and pound signs as they are.
+BOM = "\ufeff"
+# Spreadsheet programs run a cell starting with one of these as a formula (a
+# tab or carriage return first hides the rest from a quick look). A leading
+# apostrophe makes them show the cell as the text it is.
+FORMULA_STARTS = frozenset("=+-@\t\r")
+# The last line of an export that failed after it started: a file cut short
+# says so, instead of passing for a complete one.
+CSV_INCOMPLETE = (
+    "ERROR: the export stopped part-way because of a server error; this file is "
+    "incomplete. Please download it again."
+)
+# Rows are written into a buffer and sent in pieces of about this many
+# characters: one write per row would cost more than the row itself.
+_CHUNK_CHARACTERS = 64 * 1024
+# Rows read from the database at a time (a server-side cursor on PostgreSQL).
+CSV_CHUNK_ROWS = 2000
+
+
+def csv_cells(values):
+    """CSV cells that a spreadsheet shows as text and never runs as formulas.
+
+    Every export writes its rows through this (``_csv_body``); None is an
+    empty cell. One comprehension rather than a call per cell: it runs for
+    every cell of every row.
+    """
+    return [
+        ""
+        if value is None
+        else "'" + value
+        if value.__class__ is str and value[:1] in FORMULA_STARTS
+        else value
+        for value in values
+    ]
+
+
+def csv_cell(value):
+    """One cell, by the same rule as ``csv_cells``."""
+    return csv_cells([value])[0]
+
+
+def csv_response(header, rows, *, filename):
+    """Stream ``rows`` (lists of values) as a CSV download.
+
+    The first chunk of rows is read here, before the response exists, so the
+    export's query has run: if the database fails, the view raises and the
+    client gets a 500, never a 200 with a header row and nothing else. An
+    export of one chunk or less is then read whole, and its database cursor
+    closed, before the response starts. After that, a failure ends the body
+    with ``CSV_INCOMPLETE`` and re-raises, so the server also cuts the
+    connection short. Closing the response (the server always does, even when
+    the client goes away) closes ``rows``, and with it the cursor behind them.
+    """
+    source = iter(rows)
+    # One row past the chunk: reading it makes the database iterator fetch
+    # again, and find the end, when the whole export fits in one chunk.
+    head = list(islice(source, CSV_CHUNK_ROWS + 1))
+    response = StreamingHttpResponse(
+        _CsvBody(_csv_body(header, chain(head, source)), source),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _CsvBody:
+    def __init__(self, body, source):
+        self._body = body
+        self._source = source
+
+    def __iter__(self):
+        return self._body
+
+    def close(self):
+        self._body.close()
+        if close := getattr(self._source, "close", None):
+            close()
+
+
+def rows_from(records, make_row):
+    """``make_row(record)`` for each record, closing ``records`` when closed early."""
+    with closing(records):
+        for record in records:
+            yield make_row(record)
+
+
+def _csv_body(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow(header)
+    written = 0
+    try:
+        for row in rows:
+            writer.writerow(csv_cells(row))
+            written += 1
+            if buffer.tell() >= _CHUNK_CHARACTERS:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+    except Exception:
+        logger.exception("A CSV export failed after %d rows.", written)
+        writer.writerow([CSV_INCOMPLETE])
+        yield buffer.getvalue().encode()
+        raise
+    yield buffer.getvalue().encode()
+
+
+# --- the public question list as open data -----------------------------------
 
 CSV_COLUMNS = [
     "id",
@@ -38,80 +160,164 @@ CSV_COLUMNS = [
     "answer_text",
 ]
 
+# The stored fields a row is made from, read with values_list(): no model
+# objects, so a large export costs one query and little Python per row.
+ROW_FIELDS = (
+    "pk",
+    "house",
+    "uin",
+    "heading",
+    "date_tabled",
+    "due_date",
+    "department__name",
+    "asking_member__name",
+    "asking_member__party",
+    "asking_member__constituency",
+    "text",
+    "is_withdrawn",
+    "answer__pk",
+    "answer__is_holding",
+    "answer__minister__member__name",
+    "answer__minister__title",
+    "answer__date_answered",
+    "answer__text",
+)
+
 
 def _filtered(request):
     return QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
-def question_record(question, request):
-    """One question as open data: ISO dates, plain-text answer, public fields only."""
-    answer = question.get_answer()
-    minister = answer.minister if answer else None
-    member = question.asking_member
-    return {
-        "id": question.pk,
-        "url": request.build_absolute_uri(question.get_absolute_url()),
-        "house": question.house,
-        "uin": question.uin or None,
-        "heading": question.heading,
-        "date_tabled": _iso(question.date_tabled),
-        "due_date": _iso(question.due_date),
-        "department": question.department.name if question.department else None,
-        "asking_member": member.name if member else None,
-        "asking_member_party": (member.party or None) if member else None,
-        "asking_member_constituency": (member.constituency or None) if member else None,
-        "question_text": question.text,
-        "status": question.status.value,
-        "answered_by": minister.member.name if minister else None,
-        "minister_role": (minister.title or None) if minister else None,
-        "date_answered": _iso(answer.date_answered) if answer else None,
-        "answer_text": html_to_text(answer.text) if answer else None,
-    }
-
-
-def _cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def questions_csv(request):
-    """Every question matching the filters, streamed so a large export costs little memory."""
-    filterset = _filtered(request)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(CSV_COLUMNS)
-        for question in filterset.qs.iterator(chunk_size=500):
-            record = question_record(question, request)
-            yield writer.writerow([_cell(record[c]) for c in CSV_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="questions.csv"'
-    return response
-
-
-def questions_json(request):
-    """A page of questions matching the filters, with links to the next and previous pages."""
-    filterset = _filtered(request)
+def _filter_errors(filterset):
+    """A 400 naming every bad parameter, or None when the filters are valid."""
     if filterset.is_bound and not filterset.form.is_valid():
         return JsonResponse(
             {"errors": {k: [str(e) for e in v] for k, v in filterset.form.errors.items()}},
             status=400,
         )
-    page, page_error = paginate(request, filterset.qs)
+    return None
+
+
+def _public_rows(filterset):
+    """The matching questions as ``ROW_FIELDS`` tuples, or ranked search results.
+
+    A search ranks its results itself and hands back question objects, best
+    first (``answers.search.Ranked``), rather than a queryset: those become the
+    same tuples through ``_row_of``.
+    """
+    qs = filterset.qs
+    return qs.values_list(*ROW_FIELDS) if isinstance(qs, QuerySet) else qs
+
+
+def _row_of(question):
+    """A question object as the ``ROW_FIELDS`` tuple ``values_list`` would give."""
+    department, member = question.department, question.asking_member
+    answer = question.get_answer()
+    minister = answer.minister if answer else None
+    return (
+        question.pk,
+        question.house,
+        question.uin,
+        question.heading,
+        question.date_tabled,
+        question.due_date,
+        department.name if department else None,
+        member.name if member else None,
+        member.party if member else None,
+        member.constituency if member else None,
+        question.text,
+        question.is_withdrawn,
+        answer.pk if answer else None,
+        answer.is_holding if answer else None,
+        minister.member.name if minister else None,
+        minister.title if minister else None,
+        answer.date_answered if answer else None,
+        answer.text if answer else None,
+    )
+
+
+def _tuples(rows):
+    return rows if isinstance(rows, QuerySet) else (_row_of(question) for question in rows)
+
+
+def _detail_url(request):
+    """A function from question id to the question's absolute URL, reversed once."""
+    marker = 987654321
+    head, tail = request.build_absolute_uri(reverse("question_detail", args=[marker])).rsplit(
+        str(marker), 1
+    )
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def public_row(row, url_for):
+    """One question as open data, in ``CSV_COLUMNS`` order: public fields only, ISO dates.
+
+    ``row`` holds the ``ROW_FIELDS`` values of one question.
+    """
+    (
+        pk,
+        house,
+        uin,
+        heading,
+        date_tabled,
+        due_date,
+        department,
+        member,
+        party,
+        constituency,
+        text,
+        is_withdrawn,
+        answer_pk,
+        is_holding,
+        minister,
+        minister_title,
+        date_answered,
+        answer_text,
+    ) = row
+    has_answer = answer_pk is not None
+    return [
+        pk,
+        url_for(pk),
+        house,
+        uin or None,
+        heading,
+        date_tabled.isoformat() if date_tabled else None,
+        due_date.isoformat() if due_date else None,
+        department,
+        member,
+        party or None,
+        constituency or None,
+        text,
+        QuestionStatus.of(
+            is_withdrawn=is_withdrawn, has_answer=has_answer, answer_is_holding=is_holding
+        ).value,
+        minister,
+        minister_title or None,
+        date_answered.isoformat() if date_answered else None,
+        html_to_text(answer_text) if has_answer else None,
+    ]
+
+
+def questions_csv(request):
+    """Every question matching the filters, streamed: constant memory however many."""
+    filterset = _filtered(request)
+    if (errors := _filter_errors(filterset)) is not None:
+        return errors
+    url_for = _detail_url(request)
+    source = _public_rows(filterset)
+    records = source.iterator(chunk_size=CSV_CHUNK_ROWS)
+    if not isinstance(source, QuerySet):
+        records = rows_from(records, _row_of)
+    rows = rows_from(records, lambda row: public_row(row, url_for))
+    return csv_response(CSV_COLUMNS, rows, filename="questions.csv")
+
+
+def questions_json(request):
+    """A page of questions matching the filters, with links to the next and previous pages."""
+    filterset = _filtered(request)
+    if (errors := _filter_errors(filterset)) is not None:
+        return errors
+    page, page_error = paginate(request, _public_rows(filterset))
     if page_error:
         return JsonResponse({"errors": {"page": [page_error]}}, status=400)
 
@@ -120,6 +326,7 @@ def questions_json(request):
         params["page"] = number
         return request.build_absolute_uri(f"{reverse('questions_json')}?{params.urlencode()}")
 
+    url_for = _detail_url(request)
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -127,16 +334,41 @@ def questions_json(request):
             "pages": page.paginator.num_pages,
             "next": link(page.next_page_number()) if page.has_next() else None,
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [question_record(q, request) for q in page.object_list],
+            "results": [
+                dict(zip(CSV_COLUMNS, public_row(row, url_for), strict=True))
+                for row in _tuples(page.object_list)
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )
 
 
+# --- the feed -----------------------------------------------------------------
+
+
+class TextSummaryAtomFeed(Atom1Feed):
+    """Atom whose summaries are declared plain text.
+
+    Django's Atom feed marks every summary ``type="html"``, so a feed reader
+    would render any markup in a question or answer. Ours are text: whatever
+    they contain is shown as the characters it is.
+    """
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 class QuestionsFeed(Feed):
     """The 50 newest questions matching the filters, as Atom."""
 
-    feed_type = Atom1Feed
+    feed_type = TextSummaryAtomFeed
     title = "PQ Tracker: written questions"
     subtitle = "New UK parliamentary written questions and their answers."
 
@@ -170,11 +402,16 @@ class QuestionsFeed(Feed):
             parts.append("Not answered yet.")
         return "\n\n".join(parts)
 
+    # Parliament's dates, not when the record was imported: published when
+    # tabled, updated when answered.
     def item_pubdate(self, item):
-        return item.created_at
+        return _start_of(item.date_tabled) if item.date_tabled else item.created_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        answer = item.get_answer()
+        if answer is not None:
+            return _start_of(answer.date_answered)
+        return self.item_pubdate(item)
 
     def item_author_name(self, item):
         return item.asking_member.name if item.asking_member else None

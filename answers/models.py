@@ -157,6 +157,15 @@ class QuestionStatus(models.TextChoices):
     HOLDING = "holding", "Holding answer"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
+    @classmethod
+    def of(cls, *, is_withdrawn, has_answer, answer_is_holding):
+        """The status of a question from its stored fields (rows read with values())."""
+        if is_withdrawn:
+            return cls.WITHDRAWN
+        if not has_answer:
+            return cls.AWAITING
+        return cls.HOLDING if answer_is_holding else cls.ANSWERED
+
 
 def owed_answer_q(prefix=""):
     """Still owed a substantive answer: not withdrawn, and unanswered or only held.
@@ -323,12 +332,12 @@ class Question(models.Model):
 
     @property
     def status(self):
-        if self.is_withdrawn:
-            return QuestionStatus.WITHDRAWN
         answer = self.get_answer()
-        if answer is None:
-            return QuestionStatus.AWAITING
-        return QuestionStatus.HOLDING if answer.is_holding else QuestionStatus.ANSWERED
+        return QuestionStatus.of(
+            is_withdrawn=self.is_withdrawn,
+            has_answer=answer is not None,
+            answer_is_holding=answer is not None and answer.is_holding,
+        )
 
     @property
     def parliament_url(self):

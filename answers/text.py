@@ -46,8 +46,10 @@ def html_to_text(value):
     if not value:
         return ""
     marked = _BLOCK_END.sub("\n\n", value)
-    plain = html.unescape(_TAG.sub("", marked))
-    parts = [_SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(plain)]
+    # Runs of spaces are squeezed once for the whole text, not per paragraph:
+    # CSV exports call this for every answer.
+    plain = _SPACES.sub(" ", html.unescape(_TAG.sub("", marked)))
+    parts = [p.strip() for p in _BLANK_LINES.split(plain)]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -64,11 +64,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "answers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,13 +137,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:start"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login rate limiting: five failures for one username from one address locks
-# that pair out for an hour.
+# Login rate limiting: five failures for one username, or from one address,
+# lock that username or that address out for an hour. Behind a reverse proxy
+# every request comes from the proxy, so the client's address is taken from
+# X-Forwarded-For instead, trusting only as many entries from the right as
+# there are proxies of ours (TRUSTED_PROXY_COUNT): anything further left was
+# written by the client and could be forged.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "pqtracker.proxies.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -147,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # GOV.UK Frontend's fonts-free assets (images, JavaScript) straight from npm.
@@ -170,6 +180,41 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 PARLIAMENT_API_BASE_URL = os.environ.get(
     "PARLIAMENT_API_BASE_URL", "https://questions-statements-api.parliament.uk"
 )
+
+# --- Security headers -----------------------------------------------------------
+# No inline script or style anywhere, so the policy can be strict: everything
+# comes from this site. The admin's own pages follow the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features the service never uses are switched off.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Email (the answering process's notices and reminders). Development prints
 # them to the console; production sends through SMTP, configured here.
@@ -202,12 +247,30 @@ MEMBERS_SYNC_AFTER_IMPORT = env_bool("MEMBERS_SYNC_AFTER_IMPORT", default=True)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only: browsers remember it for a year (HSTS), and plain HTTP
+    # requests are redirected, unless the proxy in front already does that
+    # (SSL_REDIRECT_BY_PROXY=true).
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
+    SECURE_SSL_REDIRECT = not env_bool("SSL_REDIRECT_BY_PROXY", default=False)
+    if not SECURE_SSL_REDIRECT:
+        # The proxy redirects HTTP to HTTPS itself: Django's own redirect would
+        # only repeat it, so the deploy check's reminder does not apply.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
+# Everything goes to standard error, one line per record with the time, level
+# and logger, and a traceback under any record that carries one. Server errors
+# (django.request) are always logged, with their traceback, whatever LOG_LEVEL
+# says: a 500 must never be a single line that does not say why.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -27,7 +27,7 @@ def questions(make_question):
 
 
 def csv_rows(response):
-    body = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(body)))
 
 

@@ -242,7 +242,8 @@ def test_due_range_the_wrong_way_round_is_an_error(staff_client, actions):
 
 def read_csv(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
 
 
 def test_csv_export_is_the_filtered_list_with_iso_dates(staff_client, actions):

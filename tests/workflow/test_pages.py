@@ -148,7 +148,8 @@ def test_bulk_commission_and_the_board(client, make_question, team, drafter):
     assert len(mail.outbox) == 2
     board = client.get(url("board"), {"stage": "commissioned", "owner": drafter.pk})
     assert board.context["page"].paginator.count == 2
-    csv = client.get(url("board_export"), {"stage": "commissioned"}).content.decode()
+    export = client.get(url("board_export"), {"stage": "commissioned"})
+    csv = b"".join(export.streaming_content).decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("question_id,house,uin,heading")
     assert len(csv.splitlines()) == 3 and "Dee Drafter" in csv
     bad = client.get(url("board_export"), {"due_from": "31/02/2025"})

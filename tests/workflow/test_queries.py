@@ -54,7 +54,7 @@ def test_board_export(client, team, fill, django_assert_num_queries, rows):
     fill(rows)
     client.force_login(team)
     response = get_twice(client, reverse("workflow:board_export"), django_assert_num_queries, 5)
-    assert response.content.decode().count("\n") == 3 * rows + 1
+    assert b"".join(response.streaming_content).decode().count("\n") == 3 * rows + 1
 
 
 # My work, 6 queries however many items:

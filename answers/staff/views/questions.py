@@ -145,8 +145,10 @@ def _log_question(request):
     seen = _seen_ids(request)
     form = NewQuestionForm(request.POST, today=today)
     if not form.is_valid():
+        # Only what passed the form's checks reaches the database: a heading
+        # with a NUL byte gets the form's error, not a database error.
         similar = similar_questions(
-            heading=request.POST.get("heading", ""), text=request.POST.get("text", "")
+            heading=form.cleaned_data.get("heading", ""), text=form.cleaned_data.get("text", "")
         )
         seen |= {question.pk for question in similar}
         return _render_new(request, form, paste, similar=similar, seen=seen)
