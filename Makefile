@@ -22,9 +22,16 @@ node_modules/.installed: package.json
 static/css/app.css: node_modules/.installed $(wildcard static_src/scss/*.scss)
 	npx sass --pkg-importer=node --quiet --style=compressed --no-source-map static_src/scss/app.scss static/css/app.css
 
-install: $(VENV)/.installed node_modules/.installed static/css/app.css
+# The GOV.UK type-ahead component, served as static files like the CSS.
+AUTOCOMPLETE := static/vendor/accessible-autocomplete.min.js static/vendor/accessible-autocomplete.min.css
 
-css: static/css/app.css
+static/vendor/%: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/accessible-autocomplete/dist/$* $@
+
+install: $(VENV)/.installed node_modules/.installed static/css/app.css $(AUTOCOMPLETE)
+
+css: static/css/app.css $(AUTOCOMPLETE)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -56,4 +63,4 @@ bench: install
 	$(BIN)/python bench/import_scale.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles static/css db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles static/css static/vendor db.sqlite3

@@ -209,7 +209,7 @@ class FollowUpActionInline(admin.TabularInline):
         "is_public",
         "completed_on",
     ]
-    # Set by the status change (services.action_save), never typed.
+    # Set by the status change (services.action_update), never typed.
     readonly_fields = ["completed_on"]
 
 
@@ -508,3 +508,7 @@ class AccountAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+# Clearance routes of the answering process.
+from .workflow import admin as workflow_admin  # noqa: E402, F401

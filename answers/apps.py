@@ -7,8 +7,10 @@ class AnswersConfig(AppConfig):
     verbose_name = "Written questions"
 
     def ready(self):
-        from . import signals
+        from . import signals, summary
         from .search import sqlite  # noqa: F401 - registers the FTS triggers' SQL functions
+
+        summary.connect()
 
         # Sent for this app after auth's and axes's permissions exist (answers
         # comes after them in INSTALLED_APPS), so the groups get every one.

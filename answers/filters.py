@@ -4,14 +4,102 @@ The same FilterSet serves the HTML list, and is meant to serve the CSV export,
 the feeds and the JSON API, so that every view of the list agrees.
 """
 
+import re
+
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from . import search
 from .columns import answer_date
 from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Question, QuestionStatus
+
+# What Member.display_name shows for a member known only by id.
+_ID_ONLY = re.compile(r"\(id (\d+)\)\s*$")
+
+
+class Timeliness:
+    """The "Timeliness" filter: the departments pages' figures, clickable."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    OWED = "owed"
+    OVERDUE = "overdue"
+
+    choices = [
+        (ON_TIME, "Answered on time"),
+        (LATE, "Answered late"),
+        (OWED, "Still owed an answer"),
+        (OVERDUE, "Overdue"),
+    ]
+
+
+def timeliness_filter(queryset, value, today):
+    """Questions counted by one of the departments pages' figures (``answers.summary``)."""
+    if value == Timeliness.ON_TIME:
+        return queryset.answered().filter(answer__date_answered__lte=F("due_date"))
+    if value == Timeliness.LATE:
+        return queryset.answered().filter(answer__date_answered__gt=F("due_date"))
+    if value == Timeliness.OWED:
+        return queryset.unanswered()
+    if value == Timeliness.OVERDUE:
+        return queryset.overdue(today)
+    return queryset
+
+
+class MemberInput(forms.TextInput):
+    """A text box that type-ahead enhances (``static/js/autocomplete.js``).
+
+    A member's id in the query string (``?member=12``, as member pages link)
+    is shown as their name.
+    """
+
+    def __init__(self, role):
+        self.role = role
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-autocomplete-url"] = (
+            f"{reverse('member_search')}?role={self.role}"
+        )
+        return context
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if value and str(value).strip().isdigit():
+            member = Member.objects.filter(pk=int(value)).first()
+            if member is not None:
+                return member.display_name
+        return value
+
+
+def member_filter(field_name, label, role, help_text):
+    return django_filters.CharFilter(
+        field_name=field_name,
+        label=label,
+        method="filter_member",
+        widget=MemberInput(role),
+        help_text=help_text,
+    )
+
+
+def members_matching(text):
+    """Members a typed name means: an id, "… (id 4519)", or every word of the name."""
+    text = " ".join(text.split())
+    if text.isdigit():
+        return Q(pk=int(text))
+    only_id = _ID_ONLY.search(text)
+    if only_id:
+        return Q(parliament_id=int(only_id.group(1)), name="")
+    words = text.split()[:8]
+    condition = ~Q(name="")
+    for word in words:
+        condition &= Q(name__icontains=word)
+    return condition
 
 
 def date_filter(field_name, lookup_expr, label):
@@ -103,21 +191,24 @@ class QuestionFilter(django_filters.FilterSet):
     tabled_to = date_filter("date_tabled", "lte", "Tabled to")
     answered_from = date_filter("answer__date_answered", "gte", "Answered from")
     answered_to = date_filter("answer__date_answered", "lte", "Answered to")
-    member = django_filters.ModelChoiceFilter(
-        field_name="asking_member",
-        label="Asked by",
-        # Only members who have asked something: a list of everyone who ever
-        # answered too would be long and useless here.
-        queryset=Member.objects.filter(questions_asked__isnull=False).distinct().order_by("name"),
-        empty_label="Any member",
-        error_messages={"invalid_choice": "Choose a member from the list."},
+    member = member_filter(
+        "asking_member",
+        "Asked by",
+        "asker",
+        "A member's name, or part of it.",
     )
-    minister = django_filters.ModelChoiceFilter(
-        field_name="answer__minister__member",
-        label="Answered by",
-        queryset=Member.objects.filter(posts__answers__isnull=False).distinct().order_by("name"),
-        empty_label="Any minister",
-        error_messages={"invalid_choice": "Choose a minister from the list."},
+    minister = member_filter(
+        "answer__minister__member",
+        "Answered by",
+        "minister",
+        "A minister's name, or part of it.",
+    )
+    timeliness = django_filters.ChoiceFilter(
+        label="Timeliness",
+        choices=Timeliness.choices,
+        method="filter_timeliness",
+        empty_label="Any",
+        error_messages={"invalid_choice": "Choose on time, late, still owed or overdue."},
     )
     sort = sort_filter(SORTS, "Choose best match, newest tabled or newest answered.")
 
@@ -141,6 +232,18 @@ class QuestionFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
+
+    def filter_member(self, queryset, name, value):
+        text = " ".join(value.split())
+        if not text:
+            return queryset
+        if text.isdigit():
+            # A member page's link: the id, straight on the indexed column.
+            return queryset.filter(**{f"{name}_id": int(text)})
+        return queryset.filter(**{f"{name}__in": Member.objects.filter(members_matching(text))})
+
+    def filter_timeliness(self, queryset, name, value):
+        return timeliness_filter(queryset, value, timezone.localdate())
 
     def filter_sort(self, queryset, name, value):
         ordering = self.SORTS[value][1]

@@ -6,6 +6,10 @@ Staff
 Admins
     Everything Staff can do, plus deleting records, the Django admin, managing
     user accounts and unlocking accounts that django-axes has locked out.
+Drafters
+    Policy leads: they see only the questions commissioned to them or waiting
+    on a clearance step that names them, accept or reject them, write drafts
+    and clear steps (``answers.workflow``). Nothing else of the staff area.
 
 Django only lets a user into its admin when ``is_staff`` is true, whatever
 their permissions. Here ``is_staff`` is never ticked by hand: it follows the
@@ -22,6 +26,7 @@ an administrator grants a group by hand is left alone.
 
 STAFF = "Staff"
 ADMINS = "Admins"
+DRAFTERS = "Drafters"
 
 _WORK_MODELS = ["question", "answer", "followupaction"]
 _REFERENCE_MODELS = ["department", "member", "minister"]
@@ -38,13 +43,24 @@ STAFF_PERMISSIONS = [
         for model in _REFERENCE_MODELS
         for verb in ("add", "change", "view")
     ),
+    # The answering process: commission, transfer, submit (answers.workflow).
+    "answers.manage_process",
+    "answers.view_answerprocess",
 ]
+
+DRAFTER_PERMISSIONS = ["answers.work_on_process"]
 
 ADMIN_PERMISSIONS = [
     *STAFF_PERMISSIONS,
     *(f"answers.delete_{model}" for model in [*_WORK_MODELS, *_REFERENCE_MODELS]),
     "answers.change_internalnote",
     "answers.delete_internalnote",
+    # Departments' clearance routes, in the Django admin.
+    *(
+        f"answers.{verb}_{model}"
+        for model in ("clearanceroute", "routestep")
+        for verb in ("add", "change", "delete", "view")
+    ),
     # Grouped questions named but not held yet (read-only in the admin).
     "answers.view_groupedquestionref",
     # User management.
@@ -60,7 +76,11 @@ ADMIN_PERMISSIONS = [
     "axes.view_accessfailurelog",
 ]
 
-GROUP_PERMISSIONS = {STAFF: STAFF_PERMISSIONS, ADMINS: ADMIN_PERMISSIONS}
+GROUP_PERMISSIONS = {
+    STAFF: STAFF_PERMISSIONS,
+    ADMINS: ADMIN_PERMISSIONS,
+    DRAFTERS: DRAFTER_PERMISSIONS,
+}
 
 
 def sync_groups(apps=None):

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from .columns import AnswerState, answer_state
 from .people import long_date
+from .summary_models import DepartmentMonth, DepartmentTotal, SyncRun  # noqa: F401
 from .text import sanitise_html
 
 
@@ -56,11 +57,19 @@ class Department(models.Model):
             self.slug = slug
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("department_detail", args=[self.slug])
+
 
 class Member(models.Model):
-    """A member of either House, asking or answering questions."""
+    """A member of either House, asking or answering questions.
 
-    name = models.CharField(max_length=255, db_index=True)
+    A member first known only by a Parliament id (API list pages do not name
+    members) has an empty ``name`` until ``sync_members`` fetches it from the
+    Members API; pages show ``display_name``, never a made-up name.
+    """
+
+    name = models.CharField(max_length=255, blank=True, db_index=True)
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament member id"
     )
@@ -70,6 +79,10 @@ class Member(models.Model):
         max_length=255, blank=True, help_text="Constituency (MPs) or peerage (peers)."
     )
     house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
+    # The Members API's membershipStatus.statusIsActive: null until asked.
+    is_current = models.BooleanField("currently a member", null=True, blank=True)
+    # When the Members API last described this member (sync_members).
+    details_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -85,13 +98,30 @@ class Member(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("member_detail", args=[self.pk])
+
+    @property
+    def has_name(self):
+        return bool(self.name)
+
+    @property
+    def display_name(self):
+        """The member's name, or what they are while only their id is known."""
+        if self.name:
+            return self.name
+        who = (
+            "Member of the House of Lords" if self.house == House.LORDS else "Member of Parliament"
+        )
+        return f"{who} (id {self.parliament_id})"
 
     @property
     def parliament_url(self):
-        """The member's page on the Parliament site, when their id is known."""
+        """The member's profile on the Parliament site, when their id is known."""
         if self.parliament_id:
-            return f"https://members.parliament.uk/member/{self.parliament_id}/contact"
+            return f"https://members.parliament.uk/member/{self.parliament_id}/career"
         return ""
 
 
@@ -115,7 +145,8 @@ class Minister(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member.name}, {self.title}" if self.title else self.member.name
+        name = self.member.display_name
+        return f"{name}, {self.title}" if self.title else name
 
 
 class QuestionStatus(models.TextChoices):
@@ -135,6 +166,20 @@ def owed_answer_q(prefix=""):
     return Q(**{f"{prefix}is_withdrawn": False}) & (
         Q(**{f"{prefix}answer__isnull": True}) | Q(**{f"{prefix}answer__is_holding": True})
     )
+
+
+# When a question still owed an answer (``owed_answer_q``) is due.
+def overdue_q(today):
+    return Q(due_date__lt=today)
+
+
+def due_on_q(day):
+    return Q(due_date=day)
+
+
+def due_soon_q(today, *, days=7):
+    """Due after today and within ``days`` days."""
+    return Q(due_date__gt=today, due_date__lte=today + datetime.timedelta(days=days))
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -183,16 +228,14 @@ class QuestionQuerySet(models.QuerySet):
         return self._answer_state(LessThan, AnswerState.SUBSTANTIVE)
 
     def overdue(self, today):
-        return self.unanswered().filter(due_date__lt=today)
+        return self.unanswered().filter(overdue_q(today))
 
     def due_on(self, day):
-        return self.unanswered().filter(due_date=day)
+        return self.unanswered().filter(due_on_q(day))
 
     def due_soon(self, today, *, days=7):
         """Owed an answer due after today and within ``days`` days."""
-        return self.unanswered().filter(
-            due_date__gt=today, due_date__lte=today + datetime.timedelta(days=days)
-        )
+        return self.unanswered().filter(due_soon_q(today, days=days))
 
 
 class Question(models.Model):
@@ -537,3 +580,18 @@ class InternalNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.question} ({long_date(self.created_at)})"
+
+
+# --- the answering process ------------------------------------------------------
+# Commission, draft, clear, submit, transfer: the models live in
+# answers/workflow/models.py and belong to this app.
+from .workflow.models import (  # noqa: E402, F401
+    AnswerProcess,
+    ClearanceRoute,
+    Draft,
+    ProcessEvent,
+    QuestionStep,
+    ReminderSent,
+    RouteStep,
+    Stage,
+)

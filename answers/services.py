@@ -24,6 +24,8 @@ leaves nothing half-written.
 
 import datetime
 import enum
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypedDict, Unpack
 
@@ -33,6 +35,7 @@ from django.utils import timezone
 
 from . import grouping
 from .deadlines import due_date_for
+from .importers.page_text import PageRecord
 from .models import (
     ActionStatus,
     Answer,
@@ -46,6 +49,7 @@ from .models import (
 )
 from .people import display_name, long_date
 from .text import paragraphs_to_html
+from .workflow.services import questions_changed as workflow_sync
 
 
 class StaleEditError(Exception):
@@ -227,6 +231,10 @@ def minister_post(*, member: Member, title: str = "", department: Department | N
     return minister
 
 
+# The department a post's title names in its closing brackets.
+_POST_DEPARTMENT = re.compile(r"\((?P<name>[^()]+)\)\s*$")
+
+
 def minister_department_warning(*, minister: Minister | None, department: Department | None
                                 ) -> str:  # fmt: skip
     """A warning when the minister's post is in another department than the question's.
@@ -236,19 +244,18 @@ def minister_department_warning(*, minister: Minister | None, department: Depart
     """
     if minister is None or department is None:
         return ""
-    other = None
+    other = ""
+    named = _POST_DEPARTMENT.search(minister.title or "")
     if minister.department_id and minister.department_id != department.pk:
-        other = minister.department
-    elif minister.title:
-        for candidate in Department.objects.exclude(pk=department.pk).only("name"):
-            if candidate.name.lower() in minister.title.lower():
-                other = candidate
-                break
-    if other is None:
+        other = minister.department.name
+    elif named and named["name"].strip().lower() != department.name.lower():
+        # "Minister of State (Department for Work and Pensions)"
+        other = named["name"].strip()
+    if not other:
         return ""
     post = minister.title or "their post"
     return (
-        f"{minister.member.name}’s post ({post}) is in the {other.name}, but the question "
+        f"{minister.member.name}’s post ({post}) is in the {other}, but the question "
         f"is addressed to the {department.name}. Check the minister and the department."
     )
 
@@ -301,6 +308,8 @@ def _question_save(question, *, user, expected_version):
             # An import may have named this question as grouped with another
             # before anyone logged it: link them now.
             grouping.link_grouped([], arrived=[grouping.Held.of(question)])
+        # The answering process follows the question's dates.
+        workflow_sync([question.pk], actor=user)
     return question
 
 
@@ -334,7 +343,8 @@ def _find_question_for_record(record):
     return candidates.filter(text=record.question_text).order_by("id").first()
 
 
-def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Question, str]:
+def question_import_page(*, record: PageRecord, user=None, source_url: str = ""
+                         ) -> tuple[Question, str]:  # fmt: skip
     """Create or update one question (and its answer) from a parsed page record.
 
     Returns ``(question, outcome)`` with outcome "created", "updated" or
@@ -417,7 +427,8 @@ def question_import_page(*, record, user=None, source_url: str = "") -> tuple[Qu
     return question, outcome
 
 
-def questions_import_pages(*, records, user=None, source_url: str = "") -> ImportSummary:
+def questions_import_pages(*, records: Iterable[PageRecord], user=None, source_url: str = ""
+                           ) -> ImportSummary:  # fmt: skip
     """Import every parsed page record, all or nothing."""
     summary = ImportSummary()
     with transaction.atomic():
@@ -531,7 +542,7 @@ def answer_record(*, question: Question, expected_version: "int | None | Uncheck
         answer.question_date_tabled = question.date_tabled
         try:
             with transaction.atomic():
-                return _save_versioned(
+                answer = _save_versioned(
                     answer,
                     expected_version=ANY_VERSION if existing is None else expected_version,
                     exclude=["question"],
@@ -543,6 +554,9 @@ def answer_record(*, question: Question, expected_version: "int | None | Uncheck
             if existing is None:
                 raise
             raise StaleEditError(existing) from None
+        # An answer recorded or imported closes the answering process.
+        workflow_sync([question.pk])
+    return answer
 
 
 def answer_update(*, answer: Answer, expected_version: "int | Unchecked",
@@ -566,7 +580,11 @@ def answer_update(*, answer: Answer, expected_version: "int | Unchecked",
         original_text=answer.original_text,
         original_date_answered=answer.original_date_answered,
     )
-    return _save_versioned(answer, expected_version=expected_version, exclude=["question"])
+    with transaction.atomic():
+        _save_versioned(answer, expected_version=expected_version, exclude=["question"])
+        # An answer recorded in the admin closes the answering process too.
+        workflow_sync([answer.question_id])
+    return answer
 
 
 # --- internal notes ------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """Public pages: anonymous and read-only."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import search
 from .filters import QuestionFilter
-from .models import Department, Question, owed_answer_q
+from .models import Question
 from .similar import similar_questions
 
 PAGE_SIZE = 25
@@ -155,37 +155,3 @@ def question_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
-
-
-def department_performance(request):
-    """How each department answers: on time, late, still owed.
-
-    On time means a substantive answer on or before the computed due date
-    (the named day, or 5 or 10 working days after tabling), the measure the
-    Procedure Committee uses for the Commons.
-    """
-    today = timezone.localdate()
-    substantive = Q(questions__answer__isnull=False, questions__answer__is_holding=False)
-    owed = owed_answer_q("questions__")
-    departments = (
-        Department.objects.annotate(
-            total=Count("questions"),
-            answered=Count("questions", filter=substantive),
-            on_time=Count(
-                "questions",
-                filter=substantive
-                & Q(questions__answer__date_answered__lte=F("questions__due_date")),
-            ),
-            owed=Count("questions", filter=owed),
-            overdue=Count("questions", filter=owed & Q(questions__due_date__lt=today)),
-        )
-        .filter(total__gt=0)
-        .order_by("name")
-    )
-    rows = []
-    for department in departments:
-        department.on_time_percent = (
-            round(100 * department.on_time / department.answered) if department.answered else None
-        )
-        rows.append(department)
-    return render(request, "answers/department_performance.html", {"departments": rows})

@@ -129,7 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff:dashboard"
+# The dashboard for the PQ team, "My work" for drafters (answers.workflow).
+LOGIN_REDIRECT_URL = "workflow:start"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login rate limiting: five failures for one username from one address locks
@@ -169,6 +170,34 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 PARLIAMENT_API_BASE_URL = os.environ.get(
     "PARLIAMENT_API_BASE_URL", "https://questions-statements-api.parliament.uk"
 )
+
+# Email (the answering process's notices and reminders). Development prints
+# them to the console; production sends through SMTP, configured here.
+# Links in emails start with SITE_URL: by default the first allowed host.
+SITE_URL = os.environ.get("SITE_URL") or (
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PQ Tracker <pq-tracker@localhost>")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if not DEBUG else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not DEBUG)
+EMAIL_TIMEOUT = 20
+
+# The Parliament Members API, which names members the questions API gives only
+# by id (sync_members, and after each import unless MEMBERS_SYNC_AFTER_IMPORT
+# is off).
+PARLIAMENT_MEMBERS_API_BASE_URL = os.environ.get(
+    "PARLIAMENT_MEMBERS_API_BASE_URL", "https://members-api.parliament.uk"
+)
+MEMBERS_SYNC_AFTER_IMPORT = env_bool("MEMBERS_SYNC_AFTER_IMPORT", default=True)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

@@ -73,7 +73,8 @@ def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
         "follow_up_actions-1-organisation": "London Borough of Havering",
         "follow_up_actions-1-due_date": "2025-04-30",
         "follow_up_actions-1-status": "open",
-        **inline_management("notes", 0),
+        **inline_management("notes", 1),
+        "notes-0-text": "  Check with the private office.  ",
     }
     response = admin_client_.post(reverse("admin:answers_question_add"), data)
     assert response.status_code == 302, (
@@ -90,6 +91,13 @@ def test_admin_logs_a_question_with_answer_and_actions(admin_client_):
     done = actions["Obtain the OHID London action plan"]
     assert done.status == ActionStatus.DONE
     assert done.completed_on is not None
+    # The note is saved through its service: trimmed, written by whoever added it.
+    note = question.notes.get()
+    assert (note.text, note.author.username, note.version) == (
+        "Check with the private office.",
+        "ada.admin",
+        1,
+    )
     # And the public page shows it.
     page = admin_client_.get(question.get_absolute_url()).content.decode()
     assert "Obtain the OHID London action plan" in page
@@ -147,3 +155,21 @@ def test_answer_html_typed_in_the_admin_is_sanitised_before_it_reaches_the_publi
     assert "onclick" not in answer.text
     assert "javascript:" not in answer.text
     assert "Fine." in admin_client_.get(question.get_absolute_url()).content.decode()
+
+
+def test_an_answer_corrected_in_the_admin_keeps_its_original_as_imports_do(make_question):
+    from answers import services
+
+    question = make_question(date_answered=datetime.date(2025, 3, 1), answer_text="First.")
+    answer = question.answer
+    answer.text = "<p>Corrected.</p>"
+    answer.is_correction = True
+    answer.date_corrected = datetime.date(2025, 3, 5)
+    services.answer_update(answer=answer, expected_version=answer.version)
+    answer.refresh_from_db()
+    assert (answer.text, answer.original_text, answer.original_date_answered) == (
+        "<p>Corrected.</p>",
+        "<p>First.</p>",
+        datetime.date(2025, 3, 1),
+    )
+    assert answer.version == 2

@@ -25,7 +25,7 @@ def test_search_for_infant_and_read_the_answer(live_server):
         page.get_by_label("Search questions and answers").fill("infant")
         page.get_by_role("button", name="Search").click()
         page.wait_for_url("**/questions/?q=infant")
-        assert "1 question" in page.get_by_role("status").inner_text()
+        assert "1 question" in page.locator(".app-results-count").inner_text()
         screenshot(page, "public-list")
 
         page.get_by_role("link", name="Infant Mortality").click()

@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from answers.models import FollowUpAction, Question
+from answers import services
+from answers.models import FollowUpAction, Member, Question
 from tests.browser import accessibility_violations, chromium_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +23,8 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
         "sam.staff", "sam@example.org", PASSWORD, first_name="Sam", last_name="Staff"
     )
     user.groups.add(Group.objects.get(name="Staff"))
+    # Staff choose ministers from the known members.
+    Member.objects.create(name="Jo Churchill", house="Commons", party="Conservative")
 
     with chromium_page() as page:
         # Staff pages send a visitor to sign in, and back afterwards.
@@ -43,7 +46,7 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
         page.wait_for_selector("#filled")
         assert page.get_by_label("Heading").input_value() == "Dental Services: Carers"
         assert page.get_by_label("Date tabled").input_value() == "04/06/2021"
-        assert page.get_by_label("Department").input_value() == (
+        assert page.locator("#id_department option:checked").inner_text() == (
             "Department of Health and Social Care"
         )
         assert page.get_by_label("Answered by").input_value() == "Jo Churchill"
@@ -53,7 +56,10 @@ def test_log_a_pasted_question_add_an_action_and_mark_it_done(live_server):
 
         page.get_by_role("button", name="Save question").last.click()
         page.wait_for_url("**/staff/questions/*/")
-        assert "Question “Dental Services: Carers” logged." in page.inner_text("main")
+        logged = page.inner_text("main")
+        assert "Question “Dental Services: Carers” logged." in logged
+        # The page names the minister's post in another department: a warning.
+        assert "is in the Department for Work and Pensions, but the question" in logged
         question = Question.objects.get(heading="Dental Services: Carers")
         assert question.answer.minister.member.name == "Jo Churchill"
 
@@ -138,4 +144,19 @@ def test_staff_pages_have_no_wcag_violations(live_server):
         page.get_by_role("button", name="Save status").click()
         page.wait_for_selector(".govuk-error-summary")
         found["status, errors"] = accessibility_violations(page)
+        # Someone else changes the heading while this editor has it open too.
+        page.goto(live_server.url + f"/staff/questions/{question.pk}/edit/")
+        services.question_update(
+            question=Question.objects.get(pk=question.pk),
+            expected_version=question.version,
+            heading="Their heading",
+        )
+        page.get_by_label("Heading").fill("My heading")
+        page.get_by_role("button", name="Save question").click()
+        page.wait_for_selector("#conflicts")
+        found["question edit, conflict"] = accessibility_violations(page)
+        page.get_by_label("Keep yours").check()
+        page.get_by_role("button", name="Save question").click()
+        page.wait_for_url(f"**/staff/questions/{question.pk}/")
+        assert Question.objects.get(pk=question.pk).heading == "My heading"
     assert {path: v for path, v in found.items() if v} == {}

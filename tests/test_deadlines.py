@@ -236,3 +236,19 @@ def test_status_tag_appears_on_staff_and_public_pages(staff_client, client, make
         content = page.content.decode()
         assert "govuk-tag govuk-tag--red" in content
         assert "working days late)" in content
+
+
+def test_the_tabling_date_service_keeps_the_answers_copy_and_save_alone_writes_no_answer(
+    make_question,
+):
+    from answers.models import Answer
+
+    question = make_question(date_tabled=D(2025, 2, 12), date_answered=D(2025, 2, 20))
+    services.question_update(
+        question=question, expected_version=question.version, date_tabled=D(2025, 2, 14)
+    )
+    assert Answer.objects.get().question_date_tabled == D(2025, 2, 14)
+    # Question.save() itself touches no other table.
+    question.date_tabled = D(2025, 2, 13)
+    question.save()
+    assert Answer.objects.get().question_date_tabled == D(2025, 2, 14)

@@ -344,7 +344,9 @@ def test_members_get_names_parties_and_constituencies_when_items_carry_them(tmp_
     item = sample_item(1728700)
     run(write(tmp_path, "bare.json", [item]))
     asker = Member.objects.get(parliament_id=5210)
-    assert asker.name == "Member 5210"  # known only by id for now
+    # Known only by id for now: no made-up name.
+    assert asker.name == ""
+    assert asker.display_name == "Member of Parliament (id 5210)"
 
     named = copy.deepcopy(item)
     named["value"]["askingMember"] = {

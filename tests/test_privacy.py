@@ -51,7 +51,10 @@ def fill(route, pattern, question):
     """A real URL for ``route``, its parameters pointing at the probe question."""
     url = "/" + route
     for name in pattern.pattern.converters:
-        if name in ("pk", "id", "question_id"):
+        if name == "pk" and route.startswith("members/"):
+            # The minister: their page shows the most (posts and answers).
+            value = question.answer.minister.member.pk
+        elif name in ("pk", "id", "question_id"):
             value = question.pk
         elif name == "slug" and question.department:
             value = question.department.slug
@@ -116,7 +119,43 @@ def probe(make_question):
     services.action_update(
         action=public, expected_version=public.version, title="Obtain the action plan"
     )
+    add_answering_process(question, insider)
     return question
+
+
+# Internal deadlines of the probe: dates shown nowhere public.
+INTERNAL_DATES = ["13 March 2025", "2025-03-13", "14 March 2025", "2025-03-14"]
+
+
+def add_answering_process(question, insider):
+    """Everything private about answering: owner, drafts, notes, comments, deadlines."""
+    from django.utils import timezone
+
+    from answers.models import AnswerProcess, Draft, ProcessEvent, QuestionStep
+
+    process = AnswerProcess.objects.create(
+        question=question,
+        stage="answered",
+        owner=insider,
+        draft_due=datetime.date(2025, 3, 13),
+        transfer_department=f"Transferred from {MARKER}",
+    )
+    QuestionStep.objects.create(
+        process=process, name=f"Step {MARKER}", user=insider, deadline=datetime.date(2025, 3, 14)
+    )
+    draft = Draft.objects.create(
+        process=process, number=1, author=insider,
+        answer_text=f"Draft answer {MARKER} {PRIVATE_WORD}",
+        background_note=f"Background note {MARKER} {PRIVATE_WORD}",
+    )  # fmt: skip
+    process.cleared_draft = draft
+    process.save()
+    for move, comment in [("reject", "Rejected because"), ("return", "Clearer's comment")]:
+        ProcessEvent.objects.create(
+            process=process, move=move, from_stage="drafting", to_stage="drafting",
+            actor=insider, owner=insider, at=timezone.now(),
+            comment=f"{comment} {MARKER} {PRIVATE_WORD}", step_name=f"Step {MARKER}",
+        )  # fmt: skip
 
 
 def test_every_public_url_is_covered():
@@ -128,6 +167,9 @@ def test_every_public_url_is_covered():
         "questions/",
         "questions/<int:pk>/",
         "departments/",
+        "departments/<slug:slug>/",
+        "members/<int:pk>/",
+        "members/search.json",
         "questions.csv",
         "questions.json",
         "questions/feed/",
@@ -149,6 +191,8 @@ def test_no_private_field_on_any_public_url(client, staff_user, probe, persona):
         content = body(response)
         assert MARKER not in content.lower(), f"{url} shows a private field"
         assert PRIVATE_WORD not in content, url
+        for internal_date in INTERNAL_DATES:
+            assert internal_date not in content, f"{url} shows an internal deadline"
         checked.append(url)
     detail = body(client.get(probe.get_absolute_url()))
     # The public action is there, with what is public about it.
@@ -186,5 +230,17 @@ def test_the_markers_are_really_there_for_staff(client, staff_user, probe):
         f"Internal organisation {MARKER}",
         f"Public action's internal detail {MARKER}",
         f"Temporary title {MARKER}",
+        f"Rejected because {MARKER}",
+        f"Clearer's comment {MARKER}",
+        f"Transferred from {MARKER}",
+        "13 March 2025",
     ):
         assert text.replace("'", "&#x27;") in content, text
+    process_page = body(client.get(f"/staff/questions/{probe.pk}/process/"))
+    for text in (
+        f"Draft answer {MARKER}",
+        f"Background note {MARKER}",
+        f"Step {MARKER}",
+        "14 March 2025",
+    ):
+        assert text in process_page, text

@@ -86,6 +86,17 @@ def test_an_ambiguous_name_lists_the_candidates_and_the_id_settles_it(staff_clie
     response = staff_client.post(NEW, question_data(dhsc, asking_member="John Smith (22)"))
     assert response.status_code == 302
     assert Question.objects.get().asking_member.parliament_id == 22
+    response = staff_client.post(
+        NEW,
+        question_data(
+            dhsc,
+            heading="Another",
+            text="To ask the Chancellor of the Exchequer, about fiscal rules.",
+            asking_member="Member of Parliament (id 11)",
+        ),
+    )
+    assert response.status_code == 302
+    assert Question.objects.get(heading="Another").asking_member.parliament_id == 11
 
 
 def test_a_member_of_the_other_house_is_refused(staff_client, dhsc):

@@ -10,6 +10,7 @@ from answers import services
 from answers.importers.page_text import parse_page_text
 from answers.models import Answer, Department, InternalNote, Member, Question
 from answers.text import sanitise_html
+from tests.forms import as_post
 
 pytestmark = pytest.mark.django_db
 
@@ -316,19 +317,7 @@ def test_empty_note_is_refused(staff_client, make_question):
 def edit_data(question, **overrides):
     from answers.staff.forms import EditQuestionForm
 
-    data = {}
-    for name, value in EditQuestionForm.initial_for(question).items():
-        if isinstance(value, Department):
-            value = str(value.pk)
-        elif isinstance(value, Member):
-            value = value.name
-        if isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        if value is True:
-            value = "on"
-        if value is False or value is None:
-            continue
-        data[name] = value
+    data = as_post(EditQuestionForm.initial_for(question))
     data.update(overrides)
     return data
 

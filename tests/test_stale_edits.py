@@ -9,13 +9,13 @@ status), notes and the admin.
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from answers import services
-from answers.models import Answer, Department, FollowUpAction, InternalNote, Member, Question
+from answers.models import Answer, FollowUpAction, InternalNote, Member, Question
 from answers.staff.forms import ActionStatusForm, AnswerForm, EditActionForm, EditQuestionForm
+from tests.forms import as_post
 
 pytestmark = pytest.mark.django_db
 
@@ -39,26 +39,6 @@ def sam(staff_user):
 @pytest.fixture
 def asker(db):
     return Member.objects.create(name="Andrew Rosindell", house="Commons", party="Conservative")
-
-
-def as_post(initial):
-    """A form's initial values as the browser would post them back."""
-    data = {}
-    for name, value in initial.items():
-        if isinstance(value, Department):
-            value = str(value.pk)
-        elif isinstance(value, Member):
-            value = value.name
-        elif isinstance(value, User):
-            value = str(value.pk)
-        elif isinstance(value, datetime.date):
-            value = value.strftime("%d/%m/%Y")
-        if value is True:
-            value = "on"
-        if value is False or value is None:
-            continue
-        data[name] = value
-    return data
 
 
 # --- questions ------------------------------------------------------------------
@@ -102,7 +82,10 @@ def test_a_field_both_changed_is_shown_side_by_side_and_saved_only_as_chosen(
     # Yours is marked; theirs is named.
     assert '<strong class="govuk-tag govuk-tag--blue">Yours</strong> Sam&#x27;s heading' in content
     assert "Theirs (saved by Alex)" in content and "Alex&#x27;s heading" in content
-    assert "You and someone else both changed Heading: choose which to keep." in content
+    assert (
+        '<a href="#id_keep_heading_0">Heading: which to keep: '
+        "You both changed this field: choose yours or theirs.</a>" in content
+    )
     question.refresh_from_db()
     assert (question.heading, question.uin, question.version) == ("Alex's heading", "200", 2)
     # The form holds their UIN (only they changed it) and your heading.

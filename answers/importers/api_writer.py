@@ -5,13 +5,15 @@ Rows are matched by Parliament ids (questions, departments, members) and
 written with ``bulk_create``/``bulk_update`` a chunk at a time, because an
 import of a month of questions row by row through ``save()`` takes minutes.
 
-Bulk writes skip ``save()``, so what ``save()`` and the services would do is
-done here, with the same helpers: due dates from ``answers.deadlines``, the
-answer's copy of the tabling date, version bumps (so a staff edit open on a
-question that an import changed is refused as stale), ``updated_at``, and
-history rows (``answers.importers.history``). Departments and named members go
-through ``answers.services`` itself: there are few of them, and the services
-hold the rules for matching a member or department first known from page text.
+Bulk writes skip ``save()`` and the per-record services, so their rules are
+applied here through the same functions: due dates from ``answers.deadlines``,
+the holding-answer and correction rules (``services.answer_holding_date``,
+``services.answer_original``), version bumps (``services.version_bump``, so a
+staff edit open on a question that an import changed is merged with it),
+the answer's copy of the tabling date, ``updated_at``, and history rows
+(``answers.importers.history``). Departments and named members go through
+``answers.services`` itself: there are few of them, and the services hold the
+rules for matching a member or department first known from page text.
 """
 
 from functools import lru_cache
@@ -20,11 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from answers import services
+from answers import summary as department_summary
 from answers.deadlines import due_date_for
 from answers.grouping import Held, link_grouped, refs_named_by
 from answers.models import Answer, Department, Member, Minister, Question
 from answers.services import ImportSummary
 from answers.text import html_to_text
+from answers.workflow.services import questions_changed as workflow_sync
 
 from .history import CHANGED, CREATED, record_history
 
@@ -35,9 +39,9 @@ CHUNK_SIZE = 500
 HISTORY_REASON = "Imported from the Parliament Written Questions API"
 
 
-def placeholder_member_name(parliament_id):
-    """A member known only by id until an item names them (list pages do not)."""
-    return f"Member {parliament_id}"
+# A member known only by id until an item or the Members API names them (list
+# pages do not): stored without a name, shown as Member.display_name.
+PLACEHOLDER_NAME = ""
 
 
 def _chunks(values, size=CHUNK_SIZE):
@@ -279,7 +283,7 @@ def _members(items):
         elif member is None:
             placeholders.append(
                 Member(
-                    name=placeholder_member_name(parliament_id),
+                    name=PLACEHOLDER_NAME,
                     parliament_id=parliament_id,
                     house=houses[parliament_id],
                 )
@@ -359,6 +363,7 @@ def import_questions(items, *, user=None, history=True, progress=None):
     outcome = {}
     questions = {}
     arrived = []  # created, or changed by this import
+    before = {}  # parliament id -> (department id, month) before this import
     total = len(items)
     done = 0
 
@@ -372,6 +377,11 @@ def import_questions(items, *, user=None, history=True, progress=None):
             new_questions, changed_questions, question_fields = [], [], set()
             for item in chunk:
                 question = held.get(item.parliament_id)
+                if question is not None:
+                    # The department-month it counted in before this import.
+                    before[item.parliament_id] = department_summary.cell_of(
+                        question.department_id, question.date_tabled
+                    )
                 text, text_is_truncated = merged_question_text(question, item)
                 values = {
                     "parliament_id": item.parliament_id,
@@ -455,10 +465,28 @@ def import_questions(items, *, user=None, history=True, progress=None):
                     outcome[item.parliament_id] = "updated"
 
             _write(Answer, new_answers, changed_answers, answer_fields, history, history_user, now)
+            # Answers close, and new dates move, the answering process.
+            workflow_sync(
+                [question.pk for question in [*new_questions, *changed_questions]]
+                + [answer.question_id for answer in [*new_answers, *changed_answers]]
+            )
 
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+
+        # Bulk writes send no signals: the department figures of every
+        # department-month a created or changed question touches, recomputed.
+        touched = set()
+        for pid, kind in outcome.items():
+            if kind != "unchanged":
+                question = questions[pid]
+                touched.add(
+                    department_summary.cell_of(question.department_id, question.date_tabled)
+                )
+                if pid in before:
+                    touched.add(before[pid])
+        department_summary.refresh(touched)
 
         parliament_id_of = {question.pk: pid for pid, question in questions.items()}
         for pk in _link_groups(items, questions, arrived):

@@ -8,6 +8,7 @@ what it returns.
 """
 
 import email.utils
+import threading
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -83,6 +84,9 @@ class ParliamentApi:
         self.max_backoff = max_backoff
         self.on_retry = on_retry
         self.sleep = sleep
+        # Every HTTP request sent, retries included (what a run costs).
+        self.requests = 0
+        self._count_lock = threading.Lock()
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=timeout,
@@ -112,6 +116,8 @@ class ParliamentApi:
         url = str(self.client.build_request("GET", path, params=params).url)
         for attempt in range(1, self.tries + 1):
             response = None
+            with self._count_lock:
+                self.requests += 1
             try:
                 response = self.client.get(path, params=params)
             except httpx.TimeoutException:
@@ -150,11 +156,24 @@ class ParliamentApi:
             self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def list_pages(self, *, tabled_from, tabled_to, house=None, take=PAGE_SIZE):
-        """Each list page of questions tabled between the dates (inclusive)."""
+    def list_pages(
+        self,
+        *,
+        tabled_from=None,
+        tabled_to=None,
+        answered_from=None,
+        answered_to=None,
+        corrected_from=None,
+        corrected_to=None,
+        house=None,
+        take=PAGE_SIZE,
+    ):
+        """Each list page of the questions in a window of dates (inclusive).
+
+        The window is of tabling, answering or correction dates, the API's
+        ``tabledWhen``, ``answeredWhen`` and ``correctedWhen`` filters.
+        """
         params = {
-            "tabledWhenFrom": tabled_from.isoformat(),
-            "tabledWhenTo": tabled_to.isoformat(),
             # Names, parties and constituencies come with expandMember; the
             # API leaves withdrawn questions out unless asked.
             "expandMember": "true",
@@ -162,6 +181,16 @@ class ParliamentApi:
             "answered": "Any",
             "take": take,
         }
+        for name, value in (
+            ("tabledWhenFrom", tabled_from),
+            ("tabledWhenTo", tabled_to),
+            ("answeredWhenFrom", answered_from),
+            ("answeredWhenTo", answered_to),
+            ("correctedWhenFrom", corrected_from),
+            ("correctedWhenTo", corrected_to),
+        ):
+            if value is not None:
+                params[name] = value.isoformat()
         if house:
             params["house"] = house
         skip = 0

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,298 +15,787 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, unique=True)),
-                ('slug', models.SlugField(max_length=255, unique=True)),
-                ('parliament_id', models.PositiveIntegerField(blank=True, null=True, unique=True, verbose_name='Parliament answering body id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, unique=True)),
+                ("slug", models.SlugField(max_length=255, unique=True)),
+                (
+                    "parliament_id",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        unique=True,
+                        verbose_name="Parliament answering body id",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=255)),
-                ('parliament_id', models.PositiveIntegerField(blank=True, null=True, unique=True, verbose_name='Parliament member id')),
-                ('party', models.CharField(blank=True, max_length=120)),
-                ('constituency', models.CharField(blank=True, help_text='Constituency (MPs) or peerage (peers).', max_length=255)),
-                ('house', models.CharField(choices=[('Commons', 'House of Commons'), ('Lords', 'House of Lords')], default='Commons', max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=255)),
+                (
+                    "parliament_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="Parliament member id"
+                    ),
+                ),
+                ("party", models.CharField(blank=True, max_length=120)),
+                (
+                    "constituency",
+                    models.CharField(
+                        blank=True,
+                        help_text="Constituency (MPs) or peerage (peers).",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "house",
+                    models.CharField(
+                        choices=[("Commons", "House of Commons"), ("Lords", "House of Lords")],
+                        default="Commons",
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('house__in', ['Commons', 'Lords'])), name='member_house_valid'), models.UniqueConstraint(condition=models.Q(('parliament_id__isnull', True)), fields=('name', 'house'), name='member_unique_name_without_parliament_id')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("house__in", ["Commons", "Lords"])),
+                        name="member_house_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("parliament_id__isnull", True)),
+                        fields=("name", "house"),
+                        name="member_unique_name_without_parliament_id",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalQuestion',
+            name="HistoricalQuestion",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('house', models.CharField(choices=[('Commons', 'House of Commons'), ('Lords', 'House of Lords')], default='Commons', max_length=10)),
-                ('uin', models.CharField(blank=True, db_index=True, max_length=30, verbose_name='UIN')),
-                ('parliament_id', models.PositiveIntegerField(blank=True, db_index=True, null=True, verbose_name='Parliament question id')),
-                ('date_tabled', models.DateField(blank=True, db_index=True, null=True)),
-                ('date_for_answer', models.DateField(blank=True, null=True)),
-                ('is_named_day', models.BooleanField(default=False, verbose_name='named day')),
-                ('heading', models.CharField(max_length=500)),
-                ('text', models.TextField(verbose_name='question text')),
-                ('text_is_truncated', models.BooleanField(default=False)),
-                ('is_withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
-                ('date_withdrawn', models.DateField(blank=True, null=True)),
-                ('due_date', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.department')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asking_member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.member')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "house",
+                    models.CharField(
+                        choices=[("Commons", "House of Commons"), ("Lords", "House of Lords")],
+                        default="Commons",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "uin",
+                    models.CharField(blank=True, db_index=True, max_length=30, verbose_name="UIN"),
+                ),
+                (
+                    "parliament_id",
+                    models.PositiveIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="Parliament question id"
+                    ),
+                ),
+                ("date_tabled", models.DateField(blank=True, db_index=True, null=True)),
+                ("date_for_answer", models.DateField(blank=True, null=True)),
+                ("is_named_day", models.BooleanField(default=False, verbose_name="named day")),
+                ("heading", models.CharField(max_length=500)),
+                ("text", models.TextField(verbose_name="question text")),
+                ("text_is_truncated", models.BooleanField(default=False)),
+                ("is_withdrawn", models.BooleanField(default=False, verbose_name="withdrawn")),
+                ("date_withdrawn", models.DateField(blank=True, null=True)),
+                (
+                    "due_date",
+                    models.DateField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.department",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asking_member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical question',
-                'verbose_name_plural': 'historical questions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Minister',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, help_text='As Parliament shows it, e.g. "Minister of State (Department of Health and Social Care)".', max_length=500)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ministers', to='answers.department')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='answers.member')),
-            ],
-            options={
-                'ordering': ['member__name', 'title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Question',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('house', models.CharField(choices=[('Commons', 'House of Commons'), ('Lords', 'House of Lords')], default='Commons', max_length=10)),
-                ('uin', models.CharField(blank=True, db_index=True, max_length=30, verbose_name='UIN')),
-                ('parliament_id', models.PositiveIntegerField(blank=True, null=True, unique=True, verbose_name='Parliament question id')),
-                ('date_tabled', models.DateField(blank=True, db_index=True, null=True)),
-                ('date_for_answer', models.DateField(blank=True, null=True)),
-                ('is_named_day', models.BooleanField(default=False, verbose_name='named day')),
-                ('heading', models.CharField(max_length=500)),
-                ('text', models.TextField(verbose_name='question text')),
-                ('text_is_truncated', models.BooleanField(default=False)),
-                ('is_withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
-                ('date_withdrawn', models.DateField(blank=True, null=True)),
-                ('due_date', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('asking_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='questions_asked', to='answers.member')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='answers.department')),
-                ('grouped_questions', models.ManyToManyField(blank=True, to='answers.question')),
-                ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='questions_logged', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': [models.OrderBy(models.F('date_tabled'), descending=True, nulls_last=True), '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='InternalNote',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='answers.question')),
-            ],
-            options={
-                'ordering': ['-created_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalInternalNote',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.question')),
-            ],
-            options={
-                'verbose_name': 'historical internal note',
-                'verbose_name_plural': 'historical internal notes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalFollowUpAction',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('detail', models.TextField(blank=True)),
-                ('organisation', models.CharField(blank=True, db_index=True, help_text='The organisation responsible, e.g. OHID London.', max_length=255, verbose_name='owning organisation')),
-                ('due_date', models.DateField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], db_index=True, default='open', max_length=20)),
-                ('is_public', models.BooleanField(default=False, help_text='Public actions appear on the public question page.', verbose_name='public')),
-                ('outcome', models.TextField(blank=True, help_text='What happened, recorded when it closes.')),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The person who will see it through.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.question')),
-            ],
-            options={
-                'verbose_name': 'historical follow-up action',
-                'verbose_name_plural': 'historical follow-up actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalAnswer',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date_answered', models.DateField(db_index=True)),
-                ('text', models.TextField(blank=True, verbose_name='answer text')),
-                ('text_is_truncated', models.BooleanField(default=False)),
-                ('is_holding', models.BooleanField(default=False, verbose_name='holding answer')),
-                ('date_holding_answer', models.DateField(blank=True, null=True)),
-                ('is_correction', models.BooleanField(default=False, verbose_name='corrected')),
-                ('date_corrected', models.DateField(blank=True, null=True)),
-                ('original_text', models.TextField(blank=True, help_text='The answer as first given, kept when it is corrected.')),
-                ('original_date_answered', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('minister', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.minister')),
-                ('question', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='answers.question')),
-            ],
-            options={
-                'verbose_name': 'historical answer',
-                'verbose_name_plural': 'historical answers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical question",
+                "verbose_name_plural": "historical questions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='FollowUpAction',
+            name="Minister",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('detail', models.TextField(blank=True)),
-                ('organisation', models.CharField(blank=True, db_index=True, help_text='The organisation responsible, e.g. OHID London.', max_length=255, verbose_name='owning organisation')),
-                ('due_date', models.DateField(blank=True, db_index=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], db_index=True, default='open', max_length=20)),
-                ('is_public', models.BooleanField(default=False, help_text='Public actions appear on the public question page.', verbose_name='public')),
-                ('outcome', models.TextField(blank=True, help_text='What happened, recorded when it closes.')),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('owner', models.ForeignKey(blank=True, help_text='The person who will see it through.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='follow_up_actions', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up_actions', to='answers.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text='As Parliament shows it, e.g. "Minister of State (Department of Health and Social Care)".',
+                        max_length=500,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ministers",
+                        to="answers.department",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="answers.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up action',
-                'ordering': ['due_date', 'id'],
+                "ordering": ["member__name", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_answered', models.DateField(db_index=True)),
-                ('text', models.TextField(blank=True, verbose_name='answer text')),
-                ('text_is_truncated', models.BooleanField(default=False)),
-                ('is_holding', models.BooleanField(default=False, verbose_name='holding answer')),
-                ('date_holding_answer', models.DateField(blank=True, null=True)),
-                ('is_correction', models.BooleanField(default=False, verbose_name='corrected')),
-                ('date_corrected', models.DateField(blank=True, null=True)),
-                ('original_text', models.TextField(blank=True, help_text='The answer as first given, kept when it is corrected.')),
-                ('original_date_answered', models.DateField(blank=True, null=True)),
-                ('question_date_tabled', models.DateField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('minister', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='answers.minister')),
-                ('question', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='answer', to='answers.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "house",
+                    models.CharField(
+                        choices=[("Commons", "House of Commons"), ("Lords", "House of Lords")],
+                        default="Commons",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "uin",
+                    models.CharField(blank=True, db_index=True, max_length=30, verbose_name="UIN"),
+                ),
+                (
+                    "parliament_id",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="Parliament question id"
+                    ),
+                ),
+                ("date_tabled", models.DateField(blank=True, db_index=True, null=True)),
+                ("date_for_answer", models.DateField(blank=True, null=True)),
+                ("is_named_day", models.BooleanField(default=False, verbose_name="named day")),
+                ("heading", models.CharField(max_length=500)),
+                ("text", models.TextField(verbose_name="question text")),
+                ("text_is_truncated", models.BooleanField(default=False)),
+                ("is_withdrawn", models.BooleanField(default=False, verbose_name="withdrawn")),
+                ("date_withdrawn", models.DateField(blank=True, null=True)),
+                (
+                    "due_date",
+                    models.DateField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "asking_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions_asked",
+                        to="answers.member",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="answers.department",
+                    ),
+                ),
+                ("grouped_questions", models.ManyToManyField(blank=True, to="answers.question")),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="questions_logged",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": [
+                    models.OrderBy(models.F("date_tabled"), descending=True, nulls_last=True),
+                    "-id",
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="InternalNote",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="answers.question",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-created_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalInternalNote",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.question",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical internal note",
+                "verbose_name_plural": "historical internal notes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalFollowUpAction",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The organisation responsible, e.g. OHID London.",
+                        max_length=255,
+                        verbose_name="owning organisation",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Public actions appear on the public question page.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.TextField(
+                        blank=True, help_text="What happened, recorded when it closes."
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The person who will see it through.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.question",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical follow-up action",
+                "verbose_name_plural": "historical follow-up actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalAnswer",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date_answered", models.DateField(db_index=True)),
+                ("text", models.TextField(blank=True, verbose_name="answer text")),
+                ("text_is_truncated", models.BooleanField(default=False)),
+                ("is_holding", models.BooleanField(default=False, verbose_name="holding answer")),
+                ("date_holding_answer", models.DateField(blank=True, null=True)),
+                ("is_correction", models.BooleanField(default=False, verbose_name="corrected")),
+                ("date_corrected", models.DateField(blank=True, null=True)),
+                (
+                    "original_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The answer as first given, kept when it is corrected.",
+                    ),
+                ),
+                ("original_date_answered", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "minister",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.minister",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="answers.question",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical answer",
+                "verbose_name_plural": "historical answers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="FollowUpAction",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("detail", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The organisation responsible, e.g. OHID London.",
+                        max_length=255,
+                        verbose_name="owning organisation",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Public actions appear on the public question page.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.TextField(
+                        blank=True, help_text="What happened, recorded when it closes."
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The person who will see it through.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="follow_up_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_up_actions",
+                        to="answers.question",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "follow-up action",
+                "ordering": ["due_date", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Answer",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date_answered", models.DateField(db_index=True)),
+                ("text", models.TextField(blank=True, verbose_name="answer text")),
+                ("text_is_truncated", models.BooleanField(default=False)),
+                ("is_holding", models.BooleanField(default=False, verbose_name="holding answer")),
+                ("date_holding_answer", models.DateField(blank=True, null=True)),
+                ("is_correction", models.BooleanField(default=False, verbose_name="corrected")),
+                ("date_corrected", models.DateField(blank=True, null=True)),
+                (
+                    "original_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The answer as first given, kept when it is corrected.",
+                    ),
+                ),
+                ("original_date_answered", models.DateField(blank=True, null=True)),
+                ("question_date_tabled", models.DateField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "minister",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="answers.minister",
+                    ),
+                ),
+                (
+                    "question",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answer",
+                        to="answers.question",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='minister',
-            constraint=models.UniqueConstraint(fields=('member', 'title'), name='minister_unique_post'),
+            model_name="minister",
+            constraint=models.UniqueConstraint(
+                fields=("member", "title"), name="minister_unique_post"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='minister',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='minister_end_not_before_start'),
+            model_name="minister",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="minister_end_not_before_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['-date_tabled', '-id'], name='question_newest_tabled'),
+            model_name="question",
+            index=models.Index(fields=["-date_tabled", "-id"], name="question_newest_tabled"),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['house', '-date_tabled'], name='question_house_tabled'),
+            model_name="question",
+            index=models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['is_withdrawn', 'due_date'], name='question_open_due'),
+            model_name="question",
+            index=models.Index(fields=["is_withdrawn", "due_date"], name="question_open_due"),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('house__in', ['Commons', 'Lords'])), name='question_house_valid'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("house__in", ["Commons", "Lords"])), name="question_house_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('date_for_answer__isnull', True), ('date_tabled__isnull', True), ('date_for_answer__gte', models.F('date_tabled')), _connector='OR'), name='question_answer_due_not_before_tabling'),
+            model_name="question",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_for_answer__isnull", True),
+                    ("date_tabled__isnull", True),
+                    ("date_for_answer__gte", models.F("date_tabled")),
+                    _connector="OR",
+                ),
+                name="question_answer_due_not_before_tabling",
+            ),
         ),
         migrations.AddIndex(
-            model_name='followupaction',
-            index=models.Index(fields=['status', 'due_date'], name='action_status_due'),
+            model_name="followupaction",
+            index=models.Index(fields=["status", "due_date"], name="action_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='followupaction',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_progress', 'done', 'cancelled'])), name='action_status_valid'),
+            model_name="followupaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "in_progress", "done", "cancelled"])),
+                name="action_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followupaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('completed_on__isnull', False), _connector='OR'), name='action_done_has_completion_date'),
+            model_name="followupaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True),
+                    ("completed_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="action_done_has_completion_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['-date_answered'], name='answer_newest'),
+            model_name="answer",
+            index=models.Index(fields=["-date_answered"], name="answer_newest"),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['is_holding'], name='answer_holding'),
+            model_name="answer",
+            index=models.Index(fields=["is_holding"], name="answer_holding"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('question_date_tabled__isnull', True), ('date_answered__gte', models.F('question_date_tabled')), _connector='OR'), name='answer_not_before_tabling'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("question_date_tabled__isnull", True),
+                    ("date_answered__gte", models.F("question_date_tabled")),
+                    _connector="OR",
+                ),
+                name="answer_not_before_tabling",
+            ),
         ),
     ]

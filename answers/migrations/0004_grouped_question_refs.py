@@ -5,25 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('answers', '0003_staff_groups'),
+        ("answers", "0003_staff_groups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GroupedQuestionRef',
+            name="GroupedQuestionRef",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('house', models.CharField(choices=[('Commons', 'House of Commons'), ('Lords', 'House of Lords')], max_length=10)),
-                ('uin', models.CharField(max_length=30, verbose_name='UIN')),
-                ('date_tabled', models.DateField(blank=True, null=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_group_refs', to='answers.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "house",
+                    models.CharField(
+                        choices=[("Commons", "House of Commons"), ("Lords", "House of Lords")],
+                        max_length=10,
+                    ),
+                ),
+                ("uin", models.CharField(max_length=30, verbose_name="UIN")),
+                ("date_tabled", models.DateField(blank=True, null=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pending_group_refs",
+                        to="answers.question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pending grouped-question reference',
-                'indexes': [models.Index(fields=['house', 'uin'], name='groupref_house_uin')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('date_tabled__isnull', False)), fields=('question', 'house', 'uin', 'date_tabled'), name='groupref_unique_dated'), models.UniqueConstraint(condition=models.Q(('date_tabled__isnull', True)), fields=('question', 'house', 'uin'), name='groupref_unique_undated'), models.CheckConstraint(condition=models.Q(('house__in', ['Commons', 'Lords'])), name='groupref_house_valid')],
+                "verbose_name": "pending grouped-question reference",
+                "indexes": [models.Index(fields=["house", "uin"], name="groupref_house_uin")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("date_tabled__isnull", False)),
+                        fields=("question", "house", "uin", "date_tabled"),
+                        name="groupref_unique_dated",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("date_tabled__isnull", True)),
+                        fields=("question", "house", "uin"),
+                        name="groupref_unique_undated",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("house__in", ["Commons", "Lords"])),
+                        name="groupref_house_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,27 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('answers', '0004_grouped_question_refs'),
+        ("answers", "0004_grouped_question_refs"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='minister',
-            name='minister_end_not_before_start',
+            model_name="minister",
+            name="minister_end_not_before_start",
         ),
         migrations.RemoveField(
-            model_name='minister',
-            name='end_date',
+            model_name="minister",
+            name="end_date",
         ),
         migrations.RemoveField(
-            model_name='minister',
-            name='start_date',
+            model_name="minister",
+            name="start_date",
         ),
         migrations.AddField(
-            model_name='internalnote',
-            name='version',
+            model_name="internalnote",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]

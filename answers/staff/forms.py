@@ -84,12 +84,11 @@ class StaffForm(forms.Form):
             for name in names:
                 label = self.fields[name].label
                 self.fields[f"keep_{name}"] = forms.ChoiceField(
-                    label=f"Which {label} to keep",
+                    label=f"{label}: which to keep",
                     choices=[(KEEP_YOURS, "Keep yours"), (KEEP_THEIRS, "Keep theirs")],
                     widget=GovukRadioSelect,
                     error_messages={
-                        "required": f"You and someone else both changed {label}: "
-                        "choose which to keep."
+                        "required": "You both changed this field: choose yours or theirs."
                     },
                 )
 
@@ -149,7 +148,8 @@ def _display(field, value):
 
 # --- choosing from the known lists ----------------------------------------------
 
-_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)\s*$")
+# "Karin Smyth (4823)", or "Member of Parliament (id 4823)" for a member known by id only.
+_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\((?:id\s*)?(?P<id>\d+)\)\s*$")
 
 AUTOCOMPLETE_URL = "/members/search.json?role={role}"
 
@@ -201,15 +201,40 @@ def member_from_text(text, *, house=None, role):
     )
 
 
-def member_input(role):
-    """A text box the type-ahead enhances, listing members in ``role``."""
-    return forms.TextInput(
-        attrs={
-            "autocomplete": "off",
-            "spellcheck": "false",
-            "data-autocomplete-url": AUTOCOMPLETE_URL.format(role=role),
-        }
-    )
+class MemberField(forms.CharField):
+    """A known member, typed: a text box the type-ahead enhances for ``role``.
+
+    The text stays text here (so an error shows it back as typed); the form's
+    ``clean`` turns it into the member with ``resolve_member``, once the
+    House is known.
+    """
+
+    def __init__(self, *, label, role, who):
+        self.role = role
+        super().__init__(
+            label=label,
+            max_length=255,
+            required=False,
+            help_text=f"Start typing the {who}’s name and choose from the list.",
+            widget=forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "data-autocomplete-url": AUTOCOMPLETE_URL.format(role=role),
+                }
+            ),
+        )
+
+
+def resolve_member(form, cleaned, name, *, house):
+    """Replace the typed text of ``name`` in ``cleaned`` by the member, or add the error."""
+    typed = (cleaned.get(name) or "").strip()
+    cleaned[name] = None
+    if typed and house:
+        try:
+            cleaned[name] = member_from_text(typed, house=house, role=form.fields[name].role)
+        except forms.ValidationError as exc:
+            form.add_error(name, exc)
 
 
 class DepartmentField(forms.ModelChoiceField):
@@ -287,13 +312,7 @@ class QuestionForm(StaffForm):
         help_text="Starting “To ask …”.",
     )
     department = DepartmentField()
-    asking_member = forms.CharField(
-        label="Asked by",
-        max_length=255,
-        required=False,
-        help_text="Start typing the member’s name and choose from the list.",
-        widget=member_input("asker"),
-    )
+    asking_member = MemberField(label="Asked by", role="asker", who="member")
     source_url = forms.URLField(
         label="Source web address",
         max_length=1000,
@@ -355,7 +374,7 @@ class QuestionForm(StaffForm):
             "answer_text": record.answer_text or "",
             # A page's "Holding answer received on …" line dates the holding
             # answer that came first: the answer shown is the substantive one
-            # (as services.import_page_record reads it), so is_holding stays off.
+            # (as services.question_import_page reads it), so is_holding stays off.
             "date_holding_answer": record.date_holding_answer,
         }
 
@@ -386,15 +405,7 @@ class QuestionForm(StaffForm):
         for name in ("uin", "heading", "text"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].strip()
-        asker = (cleaned.get("asking_member") or "").strip()
-        cleaned["asking_member"] = None
-        if asker and cleaned.get("house"):
-            try:
-                cleaned["asking_member"] = member_from_text(
-                    asker, house=cleaned["house"], role="asker"
-                )
-            except forms.ValidationError as exc:
-                self.add_error("asking_member", exc)
+        resolve_member(self, cleaned, "asking_member", house=cleaned.get("house"))
         return cleaned
 
     def question_fields(self, values=None):
@@ -405,13 +416,7 @@ class QuestionForm(StaffForm):
 
 
 class AnswerFieldsMixin(forms.Form):
-    answered_by = forms.CharField(
-        label="Answered by",
-        max_length=255,
-        required=False,
-        help_text="Start typing the minister’s name and choose from the list.",
-        widget=member_input("minister"),
-    )
+    answered_by = MemberField(label="Answered by", role="minister", who="minister")
     minister_role = forms.CharField(
         label="Minister’s post",
         max_length=500,
@@ -480,13 +485,7 @@ class AnswerFieldsMixin(forms.Form):
             )
         if cleaned.get("minister_role") and not cleaned.get("answered_by"):
             self.add_error("answered_by", "Enter the minister’s name for this post.")
-        minister = (cleaned.get("answered_by") or "").strip()
-        cleaned["answered_by"] = None
-        if minister and house:
-            try:
-                cleaned["answered_by"] = member_from_text(minister, house=house, role="minister")
-            except forms.ValidationError as exc:
-                self.add_error("answered_by", exc)
+        resolve_member(self, cleaned, "answered_by", house=house)
 
 
 class NewQuestionForm(AnswerFieldsMixin, QuestionForm):

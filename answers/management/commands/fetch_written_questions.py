@@ -17,13 +17,13 @@ time.
 """
 
 import datetime
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from answers.importers.api_items import ApiDataError, parse_document
-from answers.importers.api_writer import import_questions, needs_completion
+from answers.importers.api_writer import import_questions
+from answers.importers.fetching import fetch_items
+from answers.importers.members import complete_after_import
 from answers.importers.parliament_api import (
     DEFAULT_BACKOFF,
     DEFAULT_TIMEOUT,
@@ -103,6 +103,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Fetch and check, but write nothing."
         )
+        parser.add_argument(
+            "--no-members",
+            action="store_true",
+            help="Do not ask the Parliament Members API for the names of members still known "
+            "only by id (run sync_members later).",
+        )
 
     def handle(self, *args, **options):
         tabled_from = _date(options["tabled_from"])
@@ -156,71 +162,24 @@ class Command(BaseCommand):
                 f"endpoint): {summary}."
             )
         )
+        complete_after_import(
+            self,
+            enabled=not options["no_members"],
+            timeout=options["timeout"],
+            tries=options["tries"],
+            backoff=options["backoff"],
+        )
 
     def _report_retry(self, url, attempt, problem, delay):
         self.stderr.write(f"GET {url}: {problem}; retrying in {delay:.1f} s (try {attempt + 1}).")
 
     def _fetch(self, api, tabled_from, tabled_to, house, *, take, workers):
         """Every question of the range, checked and completed: ``({id: ApiQuestion}, completed)``."""
-        items = {}
-        bar = ProgressBar(self.stdout, label="Fetching")
         pages = api.list_pages(tabled_from=tabled_from, tabled_to=tabled_to, house=house, take=take)
-        for page in pages:
-            try:
-                questions = parse_document(
-                    {"results": page.results}, source=f"page at skip={page.skip} ({page.url})"
-                )
-            except ApiDataError as error:
-                raise ApiRequestError(f"Malformed page: {error}", url=page.url) from None
-            # The same question on two pages (the list moved while we paged) counts once.
-            for question in questions:
-                items[question.parliament_id] = question
-            bar.update(len(items), page.total)
-        bar.finish()
-
-        wanted = sorted(needs_completion(items.values()))
-        bar = ProgressBar(self.stdout, label="Completing texts", total=len(wanted))
-        done = 0
-
-        def detail(parliament_id):
-            try:
-                data, url = api.question(parliament_id)
-            except ApiRequestError as error:
-                if error.status == 404:
-                    return parliament_id, None, str(error)
-                raise
-            try:
-                (question,) = parse_document(data, source=url, complete=True)
-            except ApiDataError as error:
-                raise ApiRequestError(f"Malformed question: {error}", url=url) from None
-            except ValueError:
-                raise ApiRequestError(
-                    f"GET {url} returned more than one question", url=url
-                ) from None
-            if question.parliament_id != parliament_id:
-                raise ApiRequestError(
-                    f"GET {url} returned question {question.parliament_id}, not {parliament_id}",
-                    url=url,
-                )
-            return parliament_id, question, ""
-
-        completed = 0
-        pool = ThreadPoolExecutor(max_workers=workers)
-        try:
-            for parliament_id, question, problem in pool.map(detail, wanted):
-                done += 1
-                bar.update(done)
-                if question is None:
-                    # Gone from the detail endpoint since the list was read:
-                    # keep the list's text, still marked as cut short.
-                    self.stderr.write(
-                        self.style.WARNING(f"{problem}; keeping the shortened text for now.")
-                    )
-                    continue
-                items[parliament_id] = question
-                completed += 1
-        finally:
-            # On a failure, do not go on fetching what will not be imported.
-            pool.shutdown(wait=True, cancel_futures=True)
-        bar.finish()
-        return items, completed
+        return fetch_items(
+            api,
+            [pages],
+            workers=workers,
+            stdout=self.stdout,
+            on_missing=lambda message: self.stderr.write(self.style.WARNING(message)),
+        )

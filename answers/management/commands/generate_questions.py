@@ -34,8 +34,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from answers import summary
 from answers.deadlines import due_date_for
-from answers.importers.api_writer import placeholder_member_name
+from answers.importers.api_writer import PLACEHOLDER_NAME
 from answers.models import (
     Answer,
     Department,
@@ -136,6 +137,9 @@ class Command(BaseCommand):
                 self._copy(make_plan)
             else:
                 self._bulk(make_plan())
+            # Bulk writes send no signals: the departments pages' figures
+            # are recomputed from what is now held.
+            summary.rebuild()
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(
             f"Generated {count:,} questions in {seconds:.0f} s "
@@ -161,7 +165,7 @@ class Command(BaseCommand):
         )
         Member.objects.bulk_create(
             [
-                Member(parliament_id=pid, name=placeholder_member_name(pid))
+                Member(parliament_id=pid, name=PLACEHOLDER_NAME)
                 for pid in sorted(ids - set(existing))
             ]
         )

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from answers.importers.api_items import ApiDataError, read_api_file
 from answers.importers.api_writer import import_questions
+from answers.importers.members import complete_after_import
 from answers.importers.progress import ProgressBar
 
 
@@ -30,8 +31,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="JSON file(s) to import.")
+        parser.add_argument(
+            "--no-members",
+            action="store_true",
+            help="Do not ask the Parliament Members API for the names of members the files "
+            "give only by id (run sync_members later).",
+        )
 
-    def handle(self, *args, files, verbosity=1, **options):
+    def handle(self, *args, files, verbosity=1, no_members=False, **options):
         created = updated = unchanged = 0
         refused = []
         for path in files:
@@ -56,6 +63,8 @@ class Command(BaseCommand):
             f"{unchanged} unchanged."
         )
         self.stdout.write(line if refused else self.style.SUCCESS(line))
+        if imported:
+            complete_after_import(self, enabled=not no_members)
         if refused:
             raise CommandError(
                 f"{_plural(len(refused), 'file')} refused (nothing written from "

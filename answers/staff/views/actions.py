@@ -17,7 +17,7 @@ from ...people import display_name
 from ...views import page_links, paginate
 from ..filters import ActionFilter
 from ..forms import ActionForm, ActionStatusForm, EditActionForm
-from .common import conflict_context, next_url, save_with_merge, staff_view
+from .common import edit_with_merge, next_url, staff_view
 
 ACTIONS_PAGE_SIZE = 50
 
@@ -57,40 +57,36 @@ def _load_action(pk):
     return FollowUpAction.objects.for_list().get(pk=pk)
 
 
+def _done_url(request, action):
+    return next_url(
+        request, reverse("staff:question_detail", args=[action.question_id]) + "#actions"
+    )
+
+
 @staff_view("answers.change_followupaction")
 def action_edit(request, pk):
     action = get_object_or_404(FollowUpAction.objects.for_list(), pk=pk)
-    question = action.question
-    done_url = next_url(request, reverse("staff:question_detail", args=[question.pk]) + "#actions")
-    extra = {}
-    if request.method == "POST":
-        form = EditActionForm(request.POST)
-        if form.is_valid():
-            saved, form, extra = save_with_merge(
-                request,
-                form,
-                load_current=lambda: _load_action(pk),
-                save=lambda values, version: services.action_update(
-                    action=_load_action(pk), expected_version=version, **form.action_fields(values)
-                ),
-            )
-            if saved:
-                title = _load_action(pk).title
-                messages.success(request, f"Follow-up action “{title}” saved.")
-                return redirect(done_url)
-        else:
-            extra = conflict_context(form, action)
-    else:
-        form = EditActionForm(initial=EditActionForm.initial_for(action))
+    saved, form, extra = edit_with_merge(
+        request,
+        EditActionForm,
+        action,
+        load_current=lambda: _load_action(pk),
+        save=lambda form, values, version: services.action_update(
+            action=_load_action(pk), expected_version=version, **form.action_fields(values)
+        ),
+    )
+    if saved:
+        messages.success(request, f"Follow-up action “{_load_action(pk).title}” saved.")
+        return redirect(_done_url(request, action))
     return render(
         request,
         "staff/action_form.html",
         {
             "form": form,
-            "question": question,
+            "question": action.question,
             "action": action,
             "organisations": _organisations(),
-            "next": done_url,
+            "next": _done_url(request, action),
             **extra,
         },
     )
@@ -99,36 +95,33 @@ def action_edit(request, pk):
 @staff_view("answers.change_followupaction")
 def action_status(request, pk):
     action = get_object_or_404(FollowUpAction.objects.for_list(), pk=pk)
-    question = action.question
-    done_url = next_url(request, reverse("staff:question_detail", args=[question.pk]) + "#actions")
-    extra = {}
-    if request.method == "POST":
-        form = ActionStatusForm(request.POST)
-        if form.is_valid():
-            saved, form, extra = save_with_merge(
-                request,
-                form,
-                load_current=lambda: _load_action(pk),
-                save=lambda values, version: services.action_set_status(
-                    action=_load_action(pk),
-                    status=values["status"],
-                    outcome=values["outcome"],
-                    expected_version=version,
-                ),
-            )
-            if saved:
-                action = _load_action(pk)
-                label = ActionStatus(action.status).label.lower()
-                messages.success(request, f"Follow-up action “{action.title}” is now {label}.")
-                return redirect(done_url)
-        else:
-            extra = conflict_context(form, action)
-    else:
-        form = ActionStatusForm(initial=ActionStatusForm.initial_for(action))
+    saved, form, extra = edit_with_merge(
+        request,
+        ActionStatusForm,
+        action,
+        load_current=lambda: _load_action(pk),
+        save=lambda form, values, version: services.action_set_status(
+            action=_load_action(pk),
+            status=values["status"],
+            outcome=values["outcome"],
+            expected_version=version,
+        ),
+    )
+    if saved:
+        action = _load_action(pk)
+        label = ActionStatus(action.status).label.lower()
+        messages.success(request, f"Follow-up action “{action.title}” is now {label}.")
+        return redirect(_done_url(request, action))
     return render(
         request,
         "staff/action_status.html",
-        {"form": form, "question": question, "action": action, "next": done_url, **extra},
+        {
+            "form": form,
+            "question": action.question,
+            "action": action,
+            "next": _done_url(request, action),
+            **extra,
+        },
     )
 
 

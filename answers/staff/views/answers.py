@@ -8,7 +8,7 @@ from ... import services
 from ...models import Question
 from ...text import plain_to_html
 from ..forms import AnswerForm
-from .common import conflict_context, save_with_merge, staff_view
+from .common import edit_with_merge, staff_view
 
 
 def record_answer(*, question, values, expected_version):
@@ -46,38 +46,27 @@ def record_answer(*, question, values, expected_version):
 def answer_edit(request, pk):
     question = get_object_or_404(Question.objects.for_list(), pk=pk)
     answer = question.get_answer()
+    warnings = []
 
-    def load_current():
-        return Question.objects.for_list().get(pk=pk).get_answer()
+    def save(form, values, version):
+        _, warning = record_answer(
+            question=Question.objects.get(pk=pk), values=values, expected_version=version
+        )
+        warnings.append(warning)
 
-    extra = {}
-    if request.method == "POST":
-        form = AnswerForm(request.POST, question=question)
-        if form.is_valid():
-            warnings = []
-
-            def save(values, version):
-                _, warning = record_answer(
-                    question=Question.objects.get(pk=pk), values=values, expected_version=version
-                )
-                warnings.append(warning)
-
-            saved, form, extra = save_with_merge(
-                request,
-                form,
-                load_current=load_current,
-                save=save,
-                form_kwargs={"question": question},
-            )
-            if saved:
-                messages.success(request, "Answer saved.")
-                for warning in filter(None, warnings):
-                    messages.warning(request, warning)
-                return redirect("staff:question_detail", pk=question.pk)
-        else:
-            extra = conflict_context(form, answer)
-    else:
-        form = AnswerForm(initial=AnswerForm.initial_for(answer), question=question)
+    saved, form, extra = edit_with_merge(
+        request,
+        AnswerForm,
+        answer,
+        load_current=lambda: Question.objects.for_list().get(pk=pk).get_answer(),
+        save=save,
+        form_kwargs={"question": question},
+    )
+    if saved:
+        messages.success(request, "Answer saved.")
+        for warning in filter(None, warnings):
+            messages.warning(request, warning)
+        return redirect("staff:question_detail", pk=question.pk)
     return render(
         request,
         "staff/answer_form.html",

@@ -84,8 +84,8 @@ def save_with_merge(request, form, *, load_current, save, form_kwargs=None, _att
     """Save a valid versioned form, merged with whatever was saved since it was loaded.
 
     ``load_current()`` gives the record as stored now (None for an answer not
-    recorded yet); ``save(values, expected_version)`` writes ``values`` through
-    the service. Fields only the other person changed keep their change,
+    recorded yet); ``save(form, values, expected_version)`` writes ``values``
+    through the service. Fields only the other person changed keep their change,
     fields only this editor changed take this editor's; if both changed a field
     differently nothing is saved and the form comes back with the two values
     side by side and a choice for each. Returns ``(saved, form, context)``.
@@ -107,7 +107,7 @@ def save_with_merge(request, form, *, load_current, save, form_kwargs=None, _att
         # Who changed it, read before this save becomes the latest change.
         changed_by = services.StaleEditError(current).changed_by_name if kept else ""
     try:
-        save(values, stored if current is not None else loaded)
+        save(form, values, stored if current is not None else loaded)
     except services.StaleEditError:
         if _attempts <= 1:
             raise
@@ -148,3 +148,21 @@ def _ask_which(request, form, merged, theirs, stored, form_kwargs):
     asked = form_class(data, **form_kwargs)
     asked.is_valid()
     return asked
+
+
+def edit_with_merge(request, form_class, record, *, load_current, save, form_kwargs=None):
+    """The edit page's form for ``record``: ``(saved, form, context)``.
+
+    On GET the form holds ``record`` (its version and base included); on POST
+    a valid form is saved with ``save_with_merge``, and an invalid one is
+    shown again with its errors and any conflicts still to choose.
+    """
+    form_kwargs = form_kwargs or {}
+    if request.method != "POST":
+        return False, form_class(initial=form_class.initial_for(record), **form_kwargs), {}
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        return False, form, conflict_context(form, record)
+    return save_with_merge(
+        request, form, load_current=load_current, save=save, form_kwargs=form_kwargs
+    )

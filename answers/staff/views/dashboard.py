@@ -5,7 +5,6 @@ links to, and its first rows. The template draws the counts and the tables
 from the same list, so a link is written in one place.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -14,7 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from ...models import FollowUpAction, Question, overdue_action_q
+from ...importers.sync import sync_status
+from ...models import (
+    FollowUpAction,
+    Question,
+    due_on_q,
+    due_soon_q,
+    overdue_action_q,
+    overdue_q,
+)
 from ..filters import DUE_SOON_DAYS, Due, StaffQuestionFilter
 from .common import staff_view
 
@@ -54,12 +61,11 @@ def _url(name, **query):
 @staff_view("answers.view_question", "answers.view_followupaction")
 def dashboard(request):
     today = timezone.localdate()
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     # One query for the three question counts, one for the two action counts.
     question_counts = Question.objects.unanswered().aggregate(
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
-        due_today=Count("pk", filter=Q(due_date=today)),
-        due_this_week=Count("pk", filter=Q(due_date__gt=today, due_date__lte=soon)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_today=Count("pk", filter=due_on_q(today)),
+        due_this_week=Count("pk", filter=due_soon_q(today, days=DUE_SOON_DAYS)),
     )
     action_counts = FollowUpAction.objects.open().aggregate(
         mine=Count("pk", filter=Q(owner=request.user)),
@@ -161,5 +167,6 @@ def dashboard(request):
         "my_actions": by_key["my-actions"],
         "overdue_actions": by_key["overdue-actions"],
         "recently_answered": by_key["recently-answered"],
+        "sync": sync_status(),
     }
     return render(request, "staff/dashboard.html", context)

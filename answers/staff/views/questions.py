@@ -17,7 +17,7 @@ from ..filters import StaffQuestionFilter
 from ..forms import EditQuestionForm, NewQuestionForm, NoteForm, PasteForm
 from ..history import question_history
 from .answers import record_answer
-from .common import conflict_context, save_with_merge, staff_view
+from .common import edit_with_merge, staff_view
 
 
 @staff_view("answers.view_question")
@@ -203,31 +203,25 @@ def question_detail(request, pk):
 def question_edit(request, pk):
     question = get_object_or_404(Question.objects.for_list(), pk=pk)
     answer = question.get_answer()
-    today = timezone.localdate()
-    form_kwargs = {"today": today, "answer_date": answer.date_answered if answer else None}
-    extra = {}
-    if request.method == "POST":
-        form = EditQuestionForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            saved, form, extra = save_with_merge(
-                request,
-                form,
-                load_current=lambda: Question.objects.for_list().get(pk=pk),
-                save=lambda values, version: services.question_update(
-                    question=Question.objects.get(pk=pk),
-                    expected_version=version,
-                    user=request.user,
-                    **form.question_fields(values),
-                ),
-                form_kwargs=form_kwargs,
-            )
-            if saved:
-                messages.success(request, "Question saved.")
-                return redirect("staff:question_detail", pk=question.pk)
-        else:
-            extra = conflict_context(form, question)
-    else:
-        form = EditQuestionForm(initial=EditQuestionForm.initial_for(question), **form_kwargs)
+    saved, form, extra = edit_with_merge(
+        request,
+        EditQuestionForm,
+        question,
+        load_current=lambda: Question.objects.for_list().get(pk=pk),
+        save=lambda form, values, version: services.question_update(
+            question=Question.objects.get(pk=pk),
+            expected_version=version,
+            user=request.user,
+            **form.question_fields(values),
+        ),
+        form_kwargs={
+            "today": timezone.localdate(),
+            "answer_date": answer.date_answered if answer else None,
+        },
+    )
+    if saved:
+        messages.success(request, "Question saved.")
+        return redirect("staff:question_detail", pk=question.pk)
     return render(
         request,
         "staff/question_edit.html",
