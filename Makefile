@@ -22,8 +22,11 @@ node_modules/.installed: package.json
 static/css/app.css: node_modules/.installed $(wildcard static_src/scss/*.scss)
 	npx sass --pkg-importer=node --quiet --style=compressed --no-source-map static_src/scss/app.scss static/css/app.css
 
-# The GOV.UK type-ahead component, served as static files like the CSS.
-AUTOCOMPLETE := static/vendor/accessible-autocomplete.min.js static/vendor/accessible-autocomplete.min.css
+# The GOV.UK type-ahead component, served as static files like the CSS. The
+# source maps go too: the minified files name them, and collectstatic's
+# hashed storage refuses a reference to a missing file.
+AUTOCOMPLETE := static/vendor/accessible-autocomplete.min.js static/vendor/accessible-autocomplete.min.css \
+	static/vendor/accessible-autocomplete.min.js.map static/vendor/accessible-autocomplete.min.css.map
 
 static/vendor/%: node_modules/.installed
 	mkdir -p static/vendor
