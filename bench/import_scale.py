@@ -68,15 +68,13 @@ def make_file(path, number, size):
                         "dateHoldingAnswer"):  # fmt: skip
                 value[key] = _shift(value.get(key), shift)
             grouped, dates = [], []
-            for uin, date in zip(
-                value.get("groupedQuestions") or [],
-                value.get("groupedQuestionsDates") or [],
-                strict=False,
-            ):
-                key = (uin, (date or "")[:10])
+            for named in value.get("groupedQuestionsDates") or []:
+                key = (named["questionUin"], (named.get("dateTabled") or "")[:10])
                 if key in uins:
                     grouped.append(uins[key])
-                    dates.append(_shift(date, shift))
+                    dates.append(
+                        {"questionUin": uins[key], "dateTabled": _shift(named["dateTabled"], shift)}
+                    )
             value["groupedQuestions"], value["groupedQuestionsDates"] = grouped, dates
             items.append({"value": value, "links": []})
         round_ += 1

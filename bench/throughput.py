@@ -72,10 +72,10 @@ async def load(port, clients, seconds, max_id, departments):
     results = []
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits
+        base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits
     ) as http:
-        # Warm every worker up.
-        await asyncio.gather(*(http.get("/questions/") for _ in range(clients)))
+        # Warm every worker up (a failure here is not counted).
+        await asyncio.gather(*(http.get("/") for _ in range(clients)), return_exceptions=True)
         deadline = time.perf_counter() + seconds
         await asyncio.gather(
             *(client(http, deadline, results, max_id, departments) for _ in range(clients))

@@ -225,8 +225,10 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
 
 # A search costs what the list costs (see test_question_list.LIST_QUERIES):
 #   1. departments for the department select
-#   2. COUNT(*) of the matches, stopping after the limit
-#   3. the page of questions, ranked, with snippets and everything joined in
+#   2. the newest 10,001 matches with their rank (ordered in Python; their
+#      number is the count)
+#   3. the page's 25 questions by primary key, with snippets and everything
+#      joined in
 # ("Asked by" and "Answered by" are type-ahead text boxes: no member lists.)
 @pytest.mark.parametrize("rows", [1, 60])
 def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num_queries, rows):

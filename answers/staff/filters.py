@@ -8,7 +8,7 @@ exactly the list on screen.
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..filters import QuestionFilter, date_filter, sort_filter
@@ -77,8 +77,12 @@ class StaffQuestionFilter(QuestionFilter):
     def filter_words(self, queryset, name, value):
         # Staff also look questions up by UIN.
         words = value.split()
-        if len(words) == 1 and queryset.filter(uin__iexact=words[0]).exists():
-            return queryset.filter(uin__iexact=words[0])
+        if len(words) == 1 and any(c.isdigit() for c in words[0]):
+            # UINs are stored as Parliament writes them ("HL1234"): an exact
+            # match reads the uin index, where a case-blind one reads every row.
+            uin = Q(uin=words[0]) | Q(uin=words[0].upper())
+            if queryset.filter(uin).exists():
+                return queryset.filter(uin)
         return super().filter_words(queryset, name, value)
 
 
