@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from answers.groups import STAFF
+from answers.people import display_name
 
 from .models import ProcessEvent, Stage
 
@@ -25,7 +26,7 @@ def process_url(process):
 
 
 def display(user):
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def _send(recipients, subject, lines):

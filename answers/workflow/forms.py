@@ -8,11 +8,8 @@ from django.utils import timezone
 
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from answers.models import Minister
+from answers.people import display_name
 from answers.staff.forms import MemberField, resolve_member
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from answers.models import Department, Minister, Question
+from answers.people import display_name
 
 
 class Stage(models.TextChoices):
@@ -83,7 +84,7 @@ class ClearerMixin(models.Model):
     @property
     def clearer_label(self):
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return display_name(self.user)
         if self.group_id:
             return f"anyone in {self.group.name}"
         return ""

@@ -18,6 +18,7 @@ from django.db.models import Q
 from answers.deadlines import add_working_days, is_working_day
 from answers.groups import STAFF
 from answers.models import Question
+from answers.people import display_name
 
 from .emails import absolute
 from .models import AnswerProcess, ReminderSent, Stage
@@ -124,7 +125,7 @@ def collect(today):
 
 
 def _body(person, reminders):
-    name = person.get_full_name() or person.get_username()
+    name = display_name(person)
     lines = [f"Good morning {name},", "", "These written questions need you:"]
     for band, title in BANDS:
         mine = sorted((r for r in reminders if r.band == band),

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from answers.deadlines import is_working_day
+from answers.people import display_name
 
 from . import emails
 from .models import (
@@ -35,7 +36,7 @@ class DraftConflict(Exception):
         self.current = current
         who = "Someone else"
         if current.author:
-            who = current.author.get_full_name() or current.author.get_username()
+            who = display_name(current.author)
         when = timezone.localtime(current.created_at)
         super().__init__(
             f"{who} saved version {current.number} of this draft on "

@@ -32,6 +32,8 @@ from django.db import transaction
 from django.db.models import Case, CharField, F, Value, When
 from django.utils import timezone
 
+from answers.people import display_name
+
 from .models import OPEN_STAGES, AnswerProcess, ProcessEvent, Stage
 
 TEAM = "team"  # the PQ team (Staff): permission answers.manage_process
@@ -173,8 +175,7 @@ def apply_move(process, name, *, actor=None, owner=None, comment="", department=
                 raise MoveError("Choose who the question is commissioned to.")
             if not (owner.has_perm("answers.work_on_process") or is_team(owner)):
                 raise MoveError(
-                    f"{owner.get_full_name() or owner.get_username()} is not a drafter: "
-                    "add them to the Drafters group first."
+                    f"{display_name(owner)} is not a drafter: add them to the Drafters group first."
                 )
         if "comment" in move.needs and not comment:
             raise MoveError(

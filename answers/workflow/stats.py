@@ -16,6 +16,7 @@ from django.utils import timezone
 from answers.deadlines import working_days_between
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from answers.models import Answer
+from answers.people import display_name
 
 from .models import ProcessEvent, Stage
 
@@ -77,7 +78,7 @@ class Row:
 
 
 def _name(user):
-    return (user.get_full_name() or user.get_username()) if user else "No owner"
+    return display_name(user) if user else "No owner"
 
 
 def statistics_for(start, end):

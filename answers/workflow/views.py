@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from answers.models import Question
+from answers.people import display_name
 
 from . import services
 from .forms import BulkCommissionForm, DraftForm, MoveForm, StepForm, SubmitAnswerForm
@@ -217,7 +218,7 @@ def draft(request, pk):
                 note = ""
                 if saved.kept_theirs:
                     other = saved.merged_with.author
-                    who = (other.get_full_name() or other.get_username()) if other else "Someone"
+                    who = display_name(other) if other else "Someone"
                     note = (
                         f" {who} had saved version {saved.merged_with.number} meanwhile: their "
                         f"{' and '.join(saved.kept_theirs)} {'was' if len(saved.kept_theirs) == 1 else 'were'} "
@@ -302,7 +303,7 @@ def bulk_commission(request):
                 messages.success(
                     request,
                     f"{len(chosen)} question{'s' if len(chosen) != 1 else ''} commissioned to "
-                    f"{owner.get_full_name() or owner.get_username()}.",
+                    f"{display_name(owner)}.",
                 )
                 return redirect(reverse("workflow:board"))
     else:
@@ -428,7 +429,7 @@ def board_export(request):
             q.date_tabled.isoformat() if q.date_tabled else "",
             q.due_date.isoformat() if q.due_date else "",
             q.stage,
-            (p.owner.get_full_name() or p.owner.get_username()) if p and p.owner else "",
+            display_name(p.owner) if p and p.owner else "",
             str(p.minister) if p and p.minister else "",
             p.draft_due.isoformat() if p and p.draft_due else "",
             step.name if step else "",
