@@ -16,8 +16,6 @@ range afresh. Running it twice over the same range changes nothing the second
 time.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -25,24 +23,13 @@ from answers.importers.api_writer import import_questions
 from answers.importers.fetching import fetch_items
 from answers.importers.members import complete_after_import
 from answers.importers.parliament_api import (
-    DEFAULT_BACKOFF,
-    DEFAULT_TIMEOUT,
-    DEFAULT_TRIES,
     PAGE_SIZE,
     ApiRequestError,
     ParliamentApi,
 )
 from answers.importers.progress import ProgressBar
+from answers.management.options import add_api_arguments, check_api_options, parse_date
 from answers.models import House
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{value!r} is not a date: give dates as YYYY-MM-DD, e.g. 2024-09-02."
-        ) from None
 
 
 class Command(BaseCommand):
@@ -69,36 +56,12 @@ class Command(BaseCommand):
             help="API base URL (default: settings.PARLIAMENT_API_BASE_URL, "
             "from the PARLIAMENT_API_BASE_URL environment variable).",
         )
-        parser.add_argument(
-            "--timeout",
-            type=float,
-            default=DEFAULT_TIMEOUT,
-            help=f"Seconds to wait for each response (default {DEFAULT_TIMEOUT:g}).",
-        )
-        parser.add_argument(
-            "--tries",
-            type=int,
-            default=DEFAULT_TRIES,
-            help=f"Attempts per request before giving up (default {DEFAULT_TRIES}).",
-        )
-        parser.add_argument(
-            "--backoff",
-            type=float,
-            default=DEFAULT_BACKOFF,
-            help="Seconds before the first retry, doubling each time "
-            f"(default {DEFAULT_BACKOFF:g}).",
-        )
+        add_api_arguments(parser, what="Questions completed from the detail endpoint")
         parser.add_argument(
             "--page-size",
             type=int,
             default=PAGE_SIZE,
             help=f"Questions asked for per list page (default {PAGE_SIZE}).",
-        )
-        parser.add_argument(
-            "--workers",
-            type=int,
-            default=4,
-            help="Questions fetched at once from the detail endpoint (default 4).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Fetch and check, but write nothing."
@@ -111,16 +74,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        tabled_from = _date(options["tabled_from"])
-        tabled_to = _date(options["tabled_to"])
+        tabled_from = parse_date(options["tabled_from"])
+        tabled_to = parse_date(options["tabled_to"])
         if tabled_from > tabled_to:
             raise CommandError(f"--tabled-from ({tabled_from}) is after --tabled-to ({tabled_to}).")
-        if options["tries"] < 1:
-            raise CommandError("--tries must be at least 1.")
-        if options["workers"] < 1 or options["page_size"] < 1:
-            raise CommandError("--workers and --page-size must be at least 1.")
-        if options["timeout"] <= 0 or options["backoff"] < 0:
-            raise CommandError("--timeout must be positive and --backoff not negative.")
+        check_api_options(options)
+        if options["page_size"] < 1:
+            raise CommandError("--page-size must be at least 1.")
         base_url = options["base_url"] or settings.PARLIAMENT_API_BASE_URL
         if not base_url.startswith(("http://", "https://")):
             raise CommandError(f"--base-url {base_url!r} is not an http(s) URL.")

@@ -20,17 +20,8 @@ from answers.importers.fetching import fetch_items
 from answers.importers.members import members_api, sync_members
 from answers.importers.parliament_api import PAGE_SIZE, ApiRequestError, ParliamentApi
 from answers.importers.sync import RECHECK_DAYS, last_good_run, window_sources
-from answers.management.commands.sync_members import add_api_arguments, check_api_options
+from answers.management.options import add_api_arguments, check_api_options, parse_date
 from answers.models import House, SyncRun
-
-
-def _date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"{value!r} is not a date: give dates as YYYY-MM-DD, e.g. 2024-09-02."
-        ) from None
 
 
 class Command(BaseCommand):
@@ -83,9 +74,9 @@ class Command(BaseCommand):
         if not base_url.startswith(("http://", "https://")):
             raise CommandError(f"--base-url {base_url!r} is not an http(s) URL.")
         today = timezone.localdate()
-        window_to = _date(options["until"]) if options["until"] else today
+        window_to = parse_date(options["until"]) if options["until"] else today
         if options["since"]:
-            window_from = _date(options["since"])
+            window_from = parse_date(options["since"])
         else:
             previous = last_good_run()
             if previous is None:
