@@ -264,7 +264,7 @@ def year_filter(field_name, title):
 class LargeTableAdmin(SimpleHistoryAdmin):
     """A changelist that stays fast at a million rows.
 
-    It counts up to 10,000 rows (``CappedPaginator``) and never counts the
+    It counts up to 2,000 rows (``CappedPaginator``) and never counts the
     whole table a second time, and searches through the full-text index.
     """
 

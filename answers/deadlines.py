@@ -38,17 +38,48 @@ def add_working_days(start, days):
     return day
 
 
+@lru_cache(maxsize=256)
+def _working_days_by_day(year):
+    """``counts[n]``: working days from 1 January of ``year`` to its day ``n`` (0-based), inclusive."""
+    counts = []
+    total = 0
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += datetime.timedelta(days=1)
+    return counts
+
+
+@lru_cache(maxsize=256)
+def _working_days_before(year):
+    """Working days from 1 January of ``_EPOCH_YEAR`` up to the start of ``year``."""
+    if year == _EPOCH_YEAR:
+        return 0
+    if year > _EPOCH_YEAR:
+        return _working_days_before(year - 1) + _working_days_by_day(year - 1)[-1]
+    return _working_days_before(year + 1) - _working_days_by_day(year)[-1]
+
+
+_EPOCH_YEAR = 2000
+
+
+def _working_day_number(day):
+    """Working days from the epoch to ``day`` inclusive: differences count working days."""
+    return (
+        _working_days_before(day.year) + _working_days_by_day(day.year)[day.timetuple().tm_yday - 1]
+    )
+
+
 def working_days_between(start, end):
-    """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
+    """Working days after ``start`` up to and including ``end`` (0 if end <= start).
+
+    Read from per-year running totals, not counted day by day: a question
+    overdue for years costs the same as one a day late.
+    """
     if end <= start:
         return 0
-    count = 0
-    day = start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    return _working_day_number(end) - _working_day_number(start)
 
 
 def due_date_for(*, house, date_tabled, is_named_day=False, date_for_answer=None):

@@ -9,7 +9,6 @@ import csv
 import datetime
 import io
 import logging
-from contextlib import closing
 from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
@@ -71,24 +70,29 @@ def csv_cell(value):
     return csv_cells([value])[0]
 
 
-def csv_response(header, rows, *, filename):
-    """Stream ``rows`` (lists of values) as a CSV download.
+def csv_response(header, records, *, filename, row=None):
+    """Stream ``records`` as a CSV download, one row each (``row(record)``, or the record).
 
-    The first chunk of rows is read here, before the response exists, so the
-    export's query has run: if the database fails, the view raises and the
-    client gets a 500, never a 200 with a header row and nothing else. An
+    The first chunk of records is read here, before the response exists, so
+    the export's query has run: if the database fails, the view raises and
+    the client gets a 500, never a 200 with a header row and nothing else. An
     export of one chunk or less is then read whole, and its database cursor
-    closed, before the response starts. After that, a failure ends the body
-    with ``CSV_INCOMPLETE`` and re-raises, so the server also cuts the
-    connection short. Closing the response (the server always does, even when
-    the client goes away) closes ``rows``, and with it the cursor behind them.
+    closed, before the response starts. The records become CSV rows only as
+    the body is sent, so the first bytes leave as soon as the query has
+    answered. After that, a failure ends the body with ``CSV_INCOMPLETE`` and
+    re-raises, so the server also cuts the connection short. Closing the
+    response (the server always does, even when the client goes away) closes
+    ``records``, and with it the cursor behind them.
     """
-    source = iter(rows)
-    # One row past the chunk: reading it makes the database iterator fetch
+    source = iter(records)
+    # One record past the chunk: reading it makes the database iterator fetch
     # again, and find the end, when the whole export fits in one chunk.
     head = list(islice(source, CSV_CHUNK_ROWS + 1))
+    rows = chain(head, source)
+    if row is not None:
+        rows = map(row, rows)
     response = StreamingHttpResponse(
-        _CsvBody(_csv_body(header, chain(head, source)), source),
+        _CsvBody(_csv_body(header, rows), source),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -107,13 +111,6 @@ class _CsvBody:
         self._body.close()
         if close := getattr(self._source, "close", None):
             close()
-
-
-def rows_from(records, make_row):
-    """``make_row(record)`` for each record, closing ``records`` when closed early."""
-    with closing(records):
-        for record in records:
-            yield make_row(record)
 
 
 def _csv_body(header, rows):
@@ -299,17 +296,23 @@ def public_row(row, url_for):
 
 
 def questions_csv(request):
-    """Every question matching the filters, streamed: constant memory however many."""
+    """Every question matching the filters, streamed: constant memory however many.
+
+    A search's every match, in the chosen order (newest tabled first unless
+    another is chosen), not only the most recent ones a page ranks.
+    """
     filterset = _filtered(request)
     if (errors := _filter_errors(filterset)) is not None:
         return errors
     url_for = _detail_url(request)
-    source = _public_rows(filterset)
-    records = source.iterator(chunk_size=CSV_CHUNK_ROWS)
-    if not isinstance(source, QuerySet):
-        records = rows_from(records, _row_of)
-    rows = rows_from(records, lambda row: public_row(row, url_for))
-    return csv_response(CSV_COLUMNS, rows, filename="questions.csv")
+    # Every match, not only the ranked ones a page of search results shows.
+    records = filterset.every_match().values_list(*ROW_FIELDS).iterator(chunk_size=CSV_CHUNK_ROWS)
+    return csv_response(
+        CSV_COLUMNS,
+        records,
+        filename="questions.csv",
+        row=lambda record: public_row(record, url_for),
+    )
 
 
 def questions_json(request):
@@ -385,7 +388,8 @@ class QuestionsFeed(Feed):
         return reverse("questions_feed") + (f"?{query}" if query else "")
 
     def items(self, obj):
-        return obj.qs[:50]
+        # The newest matches of a search, not the best: a feed is read for what is new.
+        return obj.every_match()[:50]
 
     def item_title(self, item):
         return item.heading

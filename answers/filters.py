@@ -254,11 +254,21 @@ class QuestionFilter(django_filters.FilterSet):
         words = self.form.cleaned_data.get("q")
         sort = self.form.cleaned_data.get("sort")
         self.ranked = bool(words) and sort == "relevance" and search.is_searchable(words)
+        if not sort or sort == "relevance":
+            queryset = queryset.order_by(*self.SORTS["newest_tabled"][1])
+        self._every_match = queryset
         if self.ranked:
             queryset = search.ranked(queryset, words)
-        elif not sort or sort == "relevance":
-            queryset = queryset.order_by(*self.SORTS["newest_tabled"][1])
         return queryset
+
+    def every_match(self):
+        """Every matching question, in the chosen order or else newest tabled first.
+
+        A page of search results ranks the most recently added matches
+        (``qs``); an export or a feed wants all of them, or the newest.
+        """
+        self.qs  # noqa: B018 - filters, and sets _every_match
+        return self._every_match
 
     def page_rows(self):
         """``qs`` for an HTML page: with highlighted snippets when searching."""

@@ -13,12 +13,12 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Exact, LessThan
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .columns import AnswerState, answer_state
+from .links import object_url
 from .people import long_date
 from .summary_models import DepartmentMonth, DepartmentTotal, SyncRun  # noqa: F401
 from .text import sanitise_html
@@ -58,7 +58,7 @@ class Department(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("department_detail", args=[self.slug])
+        return object_url("department_detail", self.slug)
 
 
 class Member(models.Model):
@@ -101,7 +101,7 @@ class Member(models.Model):
         return self.display_name
 
     def get_absolute_url(self):
-        return reverse("member_detail", args=[self.pk])
+        return object_url("member_detail", self.pk)
 
     @property
     def has_name(self):
@@ -294,6 +294,10 @@ class Question(models.Model):
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
     objects = QuestionQuerySet.as_manager()
 
+    # Set on the questions of a search results page (answers.search); a
+    # question from anywhere else has none, and templates may ask.
+    search_snippet = ""
+
     class Meta:
         ordering = [models.F("date_tabled").desc(nulls_last=True), "-id"]
         constraints = [
@@ -322,7 +326,7 @@ class Question(models.Model):
         return self.heading
 
     def get_absolute_url(self):
-        return reverse("question_detail", args=[self.pk])
+        return object_url("question_detail", self.pk)
 
     def get_answer(self):
         try:

@@ -14,16 +14,17 @@ methods below therefore compare what follows that opening, plus the heading.
   the two questions have in common.
 
 Either way the page costs one query, and it reads an index, not every
-question of a department: the candidates are the newest questions whose
-heading is trigram-similar (GIN trigram index) or that share two of the
-question's longest distinctive words (the full-text index, answers.search);
-only those few are scored.
+question of a department. On PostgreSQL the candidates are the questions
+with the nearest headings (a GiST trigram index, read nearest first); on
+other databases, the newest that share one of the question's longest
+distinctive words (the full-text index, answers.search). Only those few are
+scored.
 """
 
 import re
 
 from django.db import connection
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Value
 
 from . import search
 from .models import Question
@@ -46,10 +47,10 @@ TRIGRAM_THRESHOLD = 0.3
 WORD_THRESHOLD = 0.3
 # Rows fetched for scoring in Python on such databases: newest first.
 WORD_CANDIDATES = 300
-# Candidates scored in SQL on PostgreSQL, newest first: scoring strips the
-# opening formula and common words with regular expressions, about half a
-# millisecond a question, so a few dozen at most.
-TRIGRAM_CANDIDATES = 50
+# Candidates scored in SQL on PostgreSQL, the nearest headings first.
+# Scoring strips the opening formula and common words with regular
+# expressions, about a third of a millisecond a question, so a few dozen.
+TRIGRAM_CANDIDATES = 40
 # Distinctive words (the longest) of which a candidate must share two.
 PROBE_WORDS = 6
 
@@ -121,29 +122,28 @@ def _probe(heading, core):
 def _by_trigrams(queryset, heading, core, limit):
     from itertools import combinations
 
-    from django.contrib.postgres.search import SearchQuery, TrigramSimilarity
+    from django.contrib.postgres.search import SearchQuery, TrigramDistance, TrigramSimilarity
 
     from .search.postgres import vector
 
-    # Candidates from the indexes: a similar heading (trigram GIN, "%" at
-    # pg_trgm's default threshold 0.3) or two shared distinctive words (the
-    # search vector's GIN).
-    near = Q()
+    # Candidates from an index, read for a fixed number of rows: the nearest
+    # headings by trigram distance (a GiST index on department and heading,
+    # migration 0011: a nearest-neighbour walk, not a scan). Without a
+    # heading, the newest questions that share two of the question's longest
+    # distinctive words (the search vector's GIN index).
     if heading:
-        near |= Q(heading__trigram_similar=heading)
-    words = [w for w in _probe(heading, core) if w.isalnum()]
-    if len(words) >= 2:
+        candidates = queryset.order_by(TrigramDistance("heading", heading))
+    else:
+        words = [w for w in _probe(heading, core) if w.isalnum()]
+        if len(words) < 2:
+            return []
         pairs = " | ".join(f"({a} & {b})" for a, b in combinations(words, 2))
-        near |= Q(search_vector=SearchQuery(pairs, search_type="raw", config="english"))
-    if not near:
-        return []
-    candidates = (
-        queryset.alias(search_vector=vector())
-        .filter(near)
-        .order_by("-pk")
-        .values("pk")[:TRIGRAM_CANDIDATES]
-    )
-    queryset = queryset.filter(pk__in=candidates)
+        candidates = (
+            queryset.alias(search_vector=vector())
+            .filter(search_vector=SearchQuery(pairs, search_type="raw", config="english"))
+            .order_by("-pk")
+        )
+    queryset = queryset.filter(pk__in=candidates.values("pk")[:TRIGRAM_CANDIDATES])
 
     stored_core = Func(
         Func(F("text"), Value(_OPENING), Value(""), Value("i"), function="regexp_replace"),
@@ -160,11 +160,10 @@ def _by_trigrams(queryset, heading, core, limit):
     # The mean of the two: a shared heading alone ("Schools") is not enough,
     # and neither is a shared phrase in otherwise different questions.
     similarity = scores[0] if len(scores) == 1 else (scores[0] + scores[1]) / 2
-    return list(
-        queryset.annotate(similarity=similarity)
-        .filter(similarity__gte=TRIGRAM_THRESHOLD)
-        .order_by("-similarity", "-id")[:limit]
-    )
+    # The threshold is applied here rather than in SQL, where the score would
+    # be computed twice for every candidate (once to filter, once to sort).
+    best = queryset.annotate(similarity=similarity).order_by("-similarity", "-id")[:limit]
+    return [question for question in best if question.similarity >= TRIGRAM_THRESHOLD]
 
 
 def _by_words(queryset, heading, core, limit):

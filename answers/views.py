@@ -14,8 +14,8 @@ from .similar import similar_questions
 PAGE_SIZE = 25
 # Rows counted at most. Counting every row of a million-row list (or every
 # match of a common word) costs more than the rest of the page, and nobody
-# pages through 400 pages: past this the page says "more than 10,000" and
-# the pages stop there.
+# pages through 80 pages: past this the page says "more than 2,000" and the
+# pages stop there. A filter no index serves reads at most this many rows.
 # The same number as the matches a search ranks, so one sentence covers both.
 COUNT_LIMIT = search.RANK_LIMIT
 

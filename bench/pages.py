@@ -183,7 +183,8 @@ def measure(client, url, runs):
         queries.clear()
         with connection.execute_wrapper(timer):
             start = time.perf_counter()
-            response = client.get(url)
+            # As behind the TLS-terminating proxy production runs behind.
+            response = client.get(url, secure=True)
             if response.streaming:
                 # The header row and the first data row.
                 chunks = iter(response.streaming_content)
@@ -209,7 +210,7 @@ def measure(client, url, runs):
     }
 
 
-def run_inside(runs, rare_word):
+def run_inside(runs, rare_word, only=None):
     """Measure every page against the database this process is configured with."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pqtracker.settings")
@@ -219,11 +220,9 @@ def run_inside(runs, rare_word):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from answers.groups import ADMINS
 
-    setup_test_environment()
     user, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
     )
@@ -232,6 +231,8 @@ def run_inside(runs, rare_word):
     client.force_login(user)
     results = {}
     for name, url, admin_url in pages(rare_word):
+        if only and not any(part in name for part in only):
+            continue
         result = measure(client, url, runs)
         if admin_url:
             result["admin"] = measure(client, admin_url, runs)
@@ -293,19 +294,24 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="Timed fetches per page (default 5).")
     parser.add_argument("--sqlite", action="store_true", help="Measure SQLite files instead.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument(
+        "--only", action="append", help="Measure only pages whose name contains this (repeatable)."
+    )
+    parser.add_argument("--skip-build", action="store_true", help="Use the databases as they are.")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rare-word", default="Auchtermuchty", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.inside:
-        json.dump(run_inside(args.runs, args.rare_word), sys.stdout)
+        json.dump(run_inside(args.runs, args.rare_word, args.only), sys.stdout)
         return
 
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
     for size in sizes:
         url = database_url(size, args.sqlite)
-        build(size, url)
+        if not args.skip_build:
+            build(size, url)
         print(f"Measuring {size:,} questions ({url}) …", file=sys.stderr)
         env = {
             **os.environ,
@@ -315,7 +321,8 @@ def main():
             "ALLOWED_HOSTS": "127.0.0.1",
         }
         out = subprocess.run(
-            [sys.executable, __file__, "--inside", "--runs", str(args.runs)],
+            [sys.executable, __file__, "--inside", "--runs", str(args.runs)]
+            + [f"--only={part}" for part in args.only or []],
             env=env,
             check=True,
             stdout=subprocess.PIPE,

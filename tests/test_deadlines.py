@@ -252,3 +252,18 @@ def test_the_tabling_date_service_keeps_the_answers_copy_and_save_alone_writes_n
     question.date_tabled = D(2025, 2, 13)
     question.save()
     assert Answer.objects.get().question_date_tabled == D(2025, 2, 14)
+
+
+@given(
+    start=st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2040, 12, 31)),
+    span=st.integers(min_value=-40, max_value=6000),
+)
+def test_working_days_between_counts_each_working_day_once(start, span):
+    """The running-total count agrees with counting the days one by one."""
+    end = start + datetime.timedelta(days=span)
+    expected = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        expected += is_working_day(day)
+    assert working_days_between(start, end) == expected

@@ -4,7 +4,9 @@ These tests run unchanged on both databases; which backend answers depends
 on DATABASE_URL.
 """
 
+import csv
 import datetime
+import io
 import json
 
 import pytest
@@ -220,12 +222,35 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
     assert "Ranked by relevance" not in anonymous.get(LIST, {"q": "newest"}).content.decode()
 
 
+def test_exports_and_feed_give_every_match_newest_first(anonymous, make_question, monkeypatch):
+    """The page ranks the newest matches; the CSV gives all of them, the feed the newest."""
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    for n in range(5):
+        make_question(
+            heading=f"Health {n}",
+            text="To ask about health.",
+            date_tabled=datetime.date(2025, 1, 1 + n),
+        )
+    make_question(heading="Roads", text="To ask about roads.")
+    assert len(headings(anonymous.get(LIST, {"q": "health"}))) == 3
+    response = anonymous.get(reverse("questions_csv"), {"q": "health"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert [row["heading"] for row in rows] == [f"Health {n}" for n in (4, 3, 2, 1, 0)]
+    feed = anonymous.get(reverse("questions_feed"), {"q": "health"}).content.decode()
+    # The feed's own title first, then one per entry.
+    titles = [part.split("<")[0] for part in feed.split("<title>")[2:]]
+    assert titles == [f"Health {n}" for n in (4, 3, 2, 1, 0)]
+
+
 # --- query counts ------------------------------------------------------------------
 
 
 # A search costs what the list costs (see test_question_list.LIST_QUERIES):
 #   1. departments for the department select
-#   2. the newest 10,001 matches with their rank (ordered in Python; their
+#   2. the newest 2,001 matches with their rank (ordered in Python; their
 #      number is the count)
 #   3. the page's 25 questions by primary key, with snippets and everything
 #      joined in

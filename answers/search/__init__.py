@@ -24,8 +24,10 @@ from django.utils.safestring import mark_safe
 
 from .query import parse
 
-# Matches ranked by relevance at most: the most recently added ones.
-RANK_LIMIT = 10_000
+# Matches ranked by relevance at most: the most recently added ones. Ranking
+# reads every match it ranks, so the cost of a search for a common word is
+# this number, however large the record grows; 2,000 is 80 pages.
+RANK_LIMIT = 2_000
 
 # Markers the backends put around matched words in a snippet; the snippet is
 # escaped before they become <mark> elements.
@@ -61,7 +63,7 @@ class Ranked:
     rank (an index scan that reads each row once); they are ordered here, and
     a page is then fetched by primary key with the joins it shows. Counting
     them is free, and slicing fetches only the slice's rows, so a page costs
-    two queries and joins 25 rows, not 10,000.
+    two queries and joins 25 rows, not 2,000.
 
     It offers what the list, the paginator and the exports use of a
     queryset: ``len``/``count``, slicing, iteration and ``iterator``.

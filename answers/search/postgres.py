@@ -13,7 +13,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Concat
 
@@ -49,18 +49,28 @@ def matching(queryset, text):
 
 
 def ranks(queryset, text, limit):
-    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches."""
+    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches.
+
+    The newest matches are chosen first and only they are ranked: in one
+    query level, PostgreSQL would rank every match before keeping the newest.
+    """
+    newest = queryset.select_related(None).order_by("-pk").values("pk")[:limit]
     return list(
-        queryset.select_related(None)
+        queryset.model._default_manager.filter(pk__in=Subquery(newest))
         .annotate(search_rank=SearchRank(vector(), query(text)))
-        .order_by("-pk")
-        .values_list("pk", "search_rank", "date_tabled")[:limit]
+        .order_by()
+        .values_list("pk", "search_rank", "date_tabled")
     )
 
 
 def with_snippets(queryset, text):
+    from answers.models import Answer
+
+    # The answer's text through a subquery, not a join: the list counts its
+    # rows from this same queryset, and a join would be counted along.
+    answer_text = Subquery(Answer.objects.filter(question=OuterRef("pk")).values("text")[:1])
     answer = Func(
-        Coalesce(F("answer__text"), Value("")),
+        Coalesce(answer_text, Value("")),
         Value("<[^>]*>"),
         Value(" "),
         Value("g"),

@@ -141,9 +141,9 @@ class ActionFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label="Department",
         field_name="question__department",
-        queryset=Department.objects.filter(questions__follow_up_actions__isnull=False)
-        .distinct()
-        .order_by("name"),
+        # Every department: listing only those with actions would join every
+        # action to its question on each view of the list.
+        queryset=Department.objects.order_by("name"),
         empty_label="All departments",
         error_messages={"invalid_choice": "Choose a department from the list."},
     )

@@ -1,6 +1,7 @@
 """Template helpers for GOV.UK Frontend markup."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from answers.people import display_name, long_date
@@ -56,14 +57,39 @@ def query_with(context, **changes):
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
 
 
-@register.inclusion_tag("includes/status_tag.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def status_tag(context, question):
+    """The question's timeliness as a GOV.UK tag: "Awaiting answer", "Overdue (3 …)"."""
     from django.utils import timezone
 
     from answers.deadlines import timeliness
 
     today = context.get("today") or timezone.localdate()
-    return {"status": timeliness(question, today)}
+    status = timeliness(question, today)
+    return format_html('<strong class="{}">{}</strong>', status.css_class, status.label)
+
+
+# Names that link to their pages. Tags rather than included templates: a list
+# row names two members and a department, and an include costs more than
+# the row.
+
+
+@register.simple_tag
+def member_link(member):
+    """A member's name (or what they are, while only their id is known), linked to their page."""
+    return format_html(
+        '<a class="govuk-link" href="{}">{}</a>', member.get_absolute_url(), member.display_name
+    )
+
+
+@register.simple_tag
+def department_link(department):
+    """A department's name linked to its page, or "Not known"."""
+    if department is None:
+        return "Not known"
+    return format_html(
+        '<a class="govuk-link" href="{}">{}</a>', department.get_absolute_url(), department.name
+    )
 
 
 @register.filter(name="display_name")

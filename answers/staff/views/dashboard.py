@@ -62,10 +62,12 @@ def _url(name, **query):
 def dashboard(request):
     today = timezone.localdate()
     # One query for the three question counts, one for the two action counts.
+    # COUNT(*), not COUNT(id): the due dates of every question still owed an
+    # answer are all in one partial index, which then answers alone.
     question_counts = Question.objects.unanswered().aggregate(
-        overdue=Count("pk", filter=overdue_q(today)),
-        due_today=Count("pk", filter=due_on_q(today)),
-        due_this_week=Count("pk", filter=due_soon_q(today, days=DUE_SOON_DAYS)),
+        overdue=Count("*", filter=overdue_q(today)),
+        due_today=Count("*", filter=due_on_q(today)),
+        due_this_week=Count("*", filter=due_soon_q(today, days=DUE_SOON_DAYS)),
     )
     action_counts = FollowUpAction.objects.open().aggregate(
         mine=Count("pk", filter=Q(owner=request.user)),
