@@ -77,9 +77,9 @@ def csv_response(header, records, *, filename, row=None):
     the export's query has run: if the database fails, the view raises and
     the client gets a 500, never a 200 with a header row and nothing else. An
     export of one chunk or less is then read whole, and its database cursor
-    closed, before the response starts. The records become CSV rows only as
-    the body is sent, so the first bytes leave as soon as the query has
-    answered. After that, a failure ends the body with ``CSV_INCOMPLETE`` and
+    closed, before the response starts. Past the first, the records become
+    CSV rows only as the body is sent, so the first bytes leave as soon as the
+    query has answered. After that, a failure ends the body with ``CSV_INCOMPLETE`` and
     re-raises, so the server also cuts the connection short. Closing the
     response (the server always does, even when the client goes away) closes
     ``records``, and with it the cursor behind them.
@@ -88,9 +88,13 @@ def csv_response(header, records, *, filename, row=None):
     # One record past the chunk: reading it makes the database iterator fetch
     # again, and find the end, when the whole export fits in one chunk.
     head = list(islice(source, CSV_CHUNK_ROWS + 1))
-    rows = chain(head, source)
-    if row is not None:
-        rows = map(row, rows)
+    if row is None:
+        rows = chain(head, source)
+    else:
+        # The first row is made here too: a fault in making rows is a 500,
+        # not a file that stops after its header.
+        made = [row(head[0])] if head else []
+        rows = chain(made, map(row, head[1:]), map(row, source))
     response = StreamingHttpResponse(
         _CsvBody(_csv_body(header, rows), source),
         content_type="text/csv; charset=utf-8",

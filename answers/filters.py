@@ -267,8 +267,9 @@ class QuestionFilter(django_filters.FilterSet):
         A page of search results ranks the most recently added matches
         (``qs``); an export or a feed wants all of them, or the newest.
         """
-        self.qs  # noqa: B018 - filters, and sets _every_match
-        return self._every_match
+        qs = self.qs
+        # Unbound (no query string), nothing was filtered or ranked.
+        return getattr(self, "_every_match", qs)
 
     def page_rows(self):
         """``qs`` for an HTML page: with highlighted snippets when searching."""

@@ -72,7 +72,10 @@ async def load(port, clients, seconds, max_id, departments):
     results = []
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", timeout=60, limits=limits
+        base_url=f"http://127.0.0.1:{port}",
+        timeout=60,
+        limits=limits,
+        headers={"X-Forwarded-Proto": "https"},
     ) as http:
         # Warm every worker up (a failure here is not counted).
         await asyncio.gather(*(http.get("/") for _ in range(clients)), return_exceptions=True)
@@ -121,6 +124,9 @@ def main():
         "SECRET_KEY": "bench",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
+        # As behind the TLS-terminating proxy production runs behind: the
+        # clients say so with X-Forwarded-Proto.
+        "SSL_REDIRECT_BY_PROXY": "true",
     }
     import psycopg
 

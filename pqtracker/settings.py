@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for anonymous visitors, kept until the data changes
+    # (answers.page_cache); above the session, so a stored page reads none.
+    "answers.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +121,20 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Public pages as anonymous visitors see them (answers.page_cache), in each
+# worker's memory: at most PAGE_CACHE_ENTRIES pages, each for at most
+# PAGE_CACHE_SECONDS (0 turns the store off), and never after the data
+# changes. PostgreSQL only.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
+    },
+}
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before any password check.
