@@ -50,7 +50,7 @@ WORD_CANDIDATES = 300
 # Candidates scored in SQL on PostgreSQL, the nearest headings first.
 # Scoring strips the opening formula and common words with regular
 # expressions, about a third of a millisecond a question, so a few dozen.
-TRIGRAM_CANDIDATES = 40
+TRIGRAM_CANDIDATES = 20
 # Distinctive words (the longest) of which a candidate must share two.
 PROBE_WORDS = 6
 

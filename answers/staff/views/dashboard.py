@@ -62,12 +62,13 @@ def _url(name, **query):
 def dashboard(request):
     today = timezone.localdate()
     # One query for the three question counts, one for the two action counts.
-    # COUNT(*), not COUNT(id): the due dates of every question still owed an
-    # answer are all in one partial index, which then answers alone.
+    # Counting due dates, not ids: the due date of every question still owed
+    # an answer is in one partial index, which then answers alone (every
+    # question these count has a due date).
     question_counts = Question.objects.unanswered().aggregate(
-        overdue=Count("*", filter=overdue_q(today)),
-        due_today=Count("*", filter=due_on_q(today)),
-        due_this_week=Count("*", filter=due_soon_q(today, days=DUE_SOON_DAYS)),
+        overdue=Count("due_date", filter=overdue_q(today)),
+        due_today=Count("due_date", filter=due_on_q(today)),
+        due_this_week=Count("due_date", filter=due_soon_q(today, days=DUE_SOON_DAYS)),
     )
     action_counts = FollowUpAction.objects.open().aggregate(
         mine=Count("pk", filter=Q(owner=request.user)),
