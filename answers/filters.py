@@ -272,7 +272,20 @@ class QuestionFilter(django_filters.FilterSet):
         return getattr(self, "_every_match", qs)
 
     def page_rows(self):
-        """``qs`` for an HTML page: with highlighted snippets when searching."""
+        """``qs`` for an HTML page: ranked search results carry their snippets."""
         rows = self.qs
+        if isinstance(rows, search.Ranked):
+            return rows.with_snippets()
+        return rows
+
+    def with_snippets(self, page):
+        """``page`` with highlighted snippets on its questions when searching.
+
+        Ranked rows already have them (``page_rows``); a search in another
+        order gets them here, for the page's rows only: asked of the whole
+        query, a database would make a snippet for every match before sorting.
+        """
         words = getattr(self.form, "cleaned_data", {}).get("q")
-        return search.with_snippets(rows, words) if words else rows
+        if words and not self.ranked and search.is_searchable(words):
+            page.object_list = search.attach_snippets(list(page.object_list), words)
+        return page

@@ -260,6 +260,7 @@ def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num
     for n in range(rows):
         make_question(
             heading=f"Vaccines {n}",
+            text=f"To ask about vaccines, number {n}.",
             asked_by=f"Member {n % 7}",
             date_answered=datetime.date(2025, 3, 1) if n % 2 else None,
             answered_by=f"Minister {n % 3}",
@@ -267,6 +268,12 @@ def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num
     with django_assert_num_queries(3):
         response = anonymous.get(LIST, {"q": "vaccine"})
     assert len(headings(response)) == min(rows, 25)
+    # Newest first: the matches' keys (their number is the count), the page's
+    # questions, their snippets, and the departments.
+    with django_assert_num_queries(4):
+        response = anonymous.get(LIST, {"q": "vaccine", "sort": "newest_tabled"})
+    assert len(headings(response)) == min(rows, 25)
+    assert response.content.decode().count('<mark class="app-mark">') == min(rows, 25)
 
 
 # --- the parser ----------------------------------------------------------------------

@@ -151,6 +151,20 @@ def with_snippets(rows, text):
     return _backend().with_snippets(rows, text)
 
 
+def attach_snippets(questions, text):
+    """``questions`` (a list) with ``search_snippet`` set on each, read in one query."""
+    if not questions or not is_searchable(text):
+        return questions
+    model = type(questions[0])
+    rows = _backend().with_snippets(
+        model._default_manager.filter(pk__in=[question.pk for question in questions]), text
+    )
+    snippets = dict(rows.values_list("pk", "search_snippet"))
+    for question in questions:
+        question.search_snippet = snippets.get(question.pk) or ""
+    return questions
+
+
 def snippet_html(raw):
     """A backend's snippet as safe HTML, the matched words in ``<mark>``."""
     if not raw:

@@ -61,11 +61,16 @@ def _joined(queryset, text, select):
 
 
 def ranks(queryset, text, limit):
-    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches."""
+    """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches.
+
+    The newest matches are chosen first and only they are ranked: asked in
+    one query, SQLite would rank every match before keeping the newest.
+    """
+    newest = queryset.select_related(None).order_by("-pk").values("pk")[:limit]
     return list(
-        _joined(queryset.select_related(None), text, {"search_rank": RANK})
-        .order_by("-pk")
-        .values_list("pk", "search_rank", "date_tabled")[:limit]
+        _joined(queryset.model._default_manager.filter(pk__in=newest), text, {"search_rank": RANK})
+        .order_by()
+        .values_list("pk", "search_rank", "date_tabled")
     )
 
 

@@ -27,6 +27,7 @@ def question_list(request):
         request.GET or None, queryset=Question.objects.for_list(), today=today
     )
     page, page_error = paginate(request, filterset.page_rows())
+    filterset.with_snippets(page)
     return render(
         request,
         "staff/question_list.html",
