@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                 # 10k and 1M on PostgreSQL
     .venv/bin/python bench/pages.py --sizes 10000   # one size
     .venv/bin/python bench/pages.py --json out.json # also write the figures
+    .venv/bin/python bench/pages.py --only "full CSV"  # stream the whole CSV instead
 
 For each size a PostgreSQL database ``pqtracker_bench<size>`` (10k becomes
 ``pqtracker_bench10k``, 1M ``pqtracker_bench1m``) on the server named by
@@ -210,6 +211,36 @@ def measure(client, url, runs):
     }
 
 
+def _rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def full_csv(client):
+    """Stream the whole /questions.csv: rows a second, and how far memory grew."""
+    from answers.models import Question
+
+    rows = Question.objects.count()
+    start_rss = peak = _rss_mb()
+    start = time.perf_counter()
+    response = client.get("/questions.csv", secure=True)
+    size = 0
+    for number, chunk in enumerate(response.streaming_content):
+        size += len(chunk)
+        if number % 50 == 0:
+            peak = max(peak, _rss_mb())
+    response.close()
+    seconds = time.perf_counter() - start
+    return {
+        "megabytes": size / 2**20,
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "rss_start_mb": start_rss,
+        "rss_growth_mb": peak - start_rss,
+    }
+
+
 def run_inside(runs, rare_word, only=None):
     """Measure every page against the database this process is configured with."""
     sys.path.insert(0, str(ROOT))
@@ -230,6 +261,10 @@ def run_inside(runs, rare_word, only=None):
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     results = {}
+    if only == ["full CSV"]:
+        results["full CSV"] = full_csv(Client(HTTP_HOST="127.0.0.1"))
+        print(f"  full CSV: {results['full CSV']}", file=sys.stderr)
+        return results
     for name, url, admin_url in pages(rare_word):
         if only and not any(part in name for part in only):
             continue
@@ -329,7 +364,17 @@ def main():
             text=True,
         )
         results[label(size)] = json.loads(out.stdout)
-    print(table(sizes, results))
+    if args.only == ["full CSV"]:
+        print("| questions | rows a second | seconds | MB | memory growth MB |")
+        print("|---|---|---|---|---|")
+        for size in sizes:
+            r = results[label(size)]["full CSV"]
+            print(
+                f"| {r['rows']:,} | {r['rows_per_second']:,.0f} | {r['seconds']:,.1f} | "
+                f"{r['megabytes']:,.0f} | {r['rss_growth_mb']:,.1f} |"
+            )
+    else:
+        print(table(sizes, results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
