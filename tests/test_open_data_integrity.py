@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from answers import exports
+from answers.models import Question
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,22 @@ def test_a_csv_line_is_what_the_csv_module_writes(values):
     buffer = io.StringIO()
     csv.writer(buffer).writerow([exports.csv_cell(value) for value in values])
     assert exports.csv_line(values) == buffer.getvalue()
+
+
+def test_streamed_rows_are_the_rows_the_orm_reads(make_question):
+    """The CSV's rows come through the driver's streaming mode on PostgreSQL, as read."""
+    for n in range(5):
+        make_question(
+            heading=f"Question {n}",
+            asked_by="A Member",
+            date_answered=datetime.date(2025, 3, 1) if n % 2 else None,
+            answered_by="A Minister",
+            is_holding=n == 3,
+        )
+    rows = Question.objects.for_list().order_by("-pk").values_list(*exports.ROW_FIELDS)
+    assert list(exports.stream_values(rows, chunk_size=2)) == list(rows)
+    # Read part-way and left: the connection is ready for the next query.
+    partial = exports.stream_values(rows, chunk_size=2)
+    next(partial)
+    partial.close()
+    assert Question.objects.count() == 5
