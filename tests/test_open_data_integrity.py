@@ -239,7 +239,7 @@ def test_a_csv_line_is_what_the_csv_module_writes(values):
 
 
 def test_streamed_rows_are_the_rows_the_orm_reads(make_question):
-    """The CSV's rows come through the driver's streaming mode on PostgreSQL, as read."""
+    """The CSV's rows, read a chunk at a time, are the rows the ORM reads."""
     for n in range(5):
         make_question(
             heading=f"Question {n}",
@@ -249,9 +249,9 @@ def test_streamed_rows_are_the_rows_the_orm_reads(make_question):
             is_holding=n == 3,
         )
     rows = Question.objects.for_list().order_by("-pk").values_list(*exports.ROW_FIELDS)
-    assert list(exports.stream_values(rows, chunk_size=2)) == list(rows)
+    assert list(exports.stream(rows, chunk_size=2)) == list(rows)
     # Read part-way and left: the connection is ready for the next query.
-    partial = exports.stream_values(rows, chunk_size=2)
+    partial = exports.stream(rows, chunk_size=2)
     next(partial)
     partial.close()
     assert Question.objects.count() == 5
