@@ -7,7 +7,6 @@ format. Only public fields leave: no internal notes, no non-public actions.
 
 import datetime
 import logging
-from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
 from django.db import connection, transaction
@@ -21,7 +20,7 @@ from .filters import QuestionFilter
 from .models import Question, QuestionStatus
 from .people import long_date
 from .text import html_to_text
-from .views import paginate
+from .views import COUNT_LIMIT, paginate
 
 logger = logging.getLogger(__name__)
 
@@ -111,31 +110,27 @@ def stream(queryset, chunk_size=None):
         yield from queryset.iterator(chunk_size=chunk_size)
 
 
-def csv_response(header, records, *, filename, row=None):
-    """Stream ``records`` as a CSV download, one row each (``row(record)``, or the record).
+def csv_response(header, queryset, *, filename, row=None):
+    """Stream the rows of ``queryset`` as a CSV download (``row(record)`` each, or the record).
 
-    The first record is read here, before the response exists, so the
-    export's query has run: if the database fails, the view raises and the
-    client gets a 500, never a 200 with a header row and nothing else. The
-    rest become CSV rows only as the body is sent, so the first bytes leave
-    as soon as the query has answered, however large the export. After
-    that, a failure ends the body with ``CSV_INCOMPLETE`` and re-raises, so
-    the server also cuts the connection short. Closing the response (the
-    server always does, even when the client goes away) closes ``records``,
-    and with it the cursor (and on PostgreSQL the transaction, ``stream``)
-    behind them.
+    Its first record is read here, before the response exists, with a query
+    of its own: if the database fails, the view raises and the client gets a
+    500, never a 200 with a header row and nothing else, and so does a fault
+    in making that record's row. The export itself (``stream``) starts only
+    when the body is first read, and rows are made as they are sent, so the
+    first bytes leave as soon as the database answers, however large the
+    export. After that, a failure ends the body with ``CSV_INCOMPLETE`` and
+    re-raises, so the server also cuts the connection short. Closing the
+    response (the server always does, even when the client goes away)
+    closes the export, and with it its cursor and transaction.
     """
-    source = iter(records)
-    head = list(islice(source, 1))
-    if row is None:
-        rows = chain(head, source)
-    else:
-        # The first row is made here too: a fault in making rows is a 500,
-        # not a file that stops after its header.
-        made = [row(head[0])] if head else []
-        rows = chain(made, map(row, source))
+    first = list(queryset[:1])
+    if first and row is not None:
+        row(first[0])
+    records = stream(queryset)
+    rows = records if row is None else map(row, records)
     response = StreamingHttpResponse(
-        _CsvBody(_csv_body(header, rows), source),
+        _CsvBody(_csv_body(header, rows), records),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -349,10 +344,16 @@ def questions_csv(request):
         return errors
     url_for = _detail_url(request)
     # Every match, not only the ranked ones a page of search results shows.
-    records = stream(filterset.every_match().values_list(*ROW_FIELDS))
+    matches = filterset.every_match()
+    # A few matches (a rare word, a narrow filter) are read by their keys:
+    # planned to send its first rows soon, the export would otherwise walk
+    # the ordering's index through the whole table looking for them.
+    keys = list(matches.order_by("-pk").values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    if len(keys) <= COUNT_LIMIT:
+        matches = matches.filter(pk__in=keys)
     return csv_response(
         CSV_COLUMNS,
-        records,
+        matches.values_list(*ROW_FIELDS),
         filename="questions.csv",
         row=lambda record: public_row(record, url_for),
     )

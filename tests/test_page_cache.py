@@ -33,6 +33,8 @@ def empty_store(settings):
 def queries_for(client, url, **extra):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **extra)
+        if response.streaming:
+            b"".join(response.streaming_content)
     return response, len(captured.captured_queries)
 
 

@@ -409,7 +409,7 @@ def board_export(request):
     """The board's rows as CSV: the same FilterSet, ISO 8601 dates."""
     from django.http import HttpResponseBadRequest
 
-    from answers.exports import csv_response, stream
+    from answers.exports import csv_response
 
     today = timezone.localdate()
     filterset = _board_filter(request, today)
@@ -441,7 +441,7 @@ def board_export(request):
     # Escaped, and started with a byte-order mark, by the one CSV writer.
     return csv_response(
         BOARD_CSV_COLUMNS,
-        stream(filterset.qs),
+        filterset.qs,
         filename=f"pq-board-{today.isoformat()}.csv",
         row=row,
     )
