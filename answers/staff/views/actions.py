@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ... import services
-from ...exports import csv_response
+from ...exports import absolute_url_for, csv_response
 from ...models import ActionStatus, FollowUpAction, Question
 from ...people import display_name
 from ...views import page_links, paginate
@@ -195,6 +195,7 @@ def action_export(request):
             content_type="text/plain; charset=utf-8",
         )
     today = timezone.localdate()
+    url_for = absolute_url_for(request, "staff:question_detail")
 
     def row(action):
         question = action.question
@@ -216,7 +217,7 @@ def action_export(request):
             question.uin,
             question.department.name if question.department else "",
             timezone.localtime(action.created_at).isoformat(timespec="seconds"),
-            request.build_absolute_uri(reverse("staff:question_detail", args=[question.pk])),
+            url_for(question.pk),
         ]
 
     # Streamed, and escaped by the one rule every export follows.
