@@ -8,14 +8,13 @@ keep to the database's limit on parameters (:func:`key_chunks`).
 """
 
 from django.db import connection
-from django.db.models import Field
+from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
 # Values per query where each is a parameter: well under SQLite's limit.
 CHUNK_SIZE = 500
 
 
-@Field.register_lookup
 class AnyOf(In):
     lookup_name = "any"
 
@@ -26,6 +25,11 @@ class AnyOf(In):
         field = self.lhs.output_field
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
         return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", [*lhs_params, values]
+
+
+# Relations keep lookups of their own, so they register it too (for ids only).
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
 
 
 def key_chunks(values):
