@@ -418,10 +418,11 @@ def import_questions(items, *, user=None, history=True, progress=None):
 
         outcome, questions = run.outcome, run.questions
         # Bulk writes send no signals: the department figures of every
-        # department-month a created or changed question touches, recomputed.
+        # department-month a changed question touches are recomputed, and
+        # created questions elsewhere are added to theirs.
         touched = set()
         for pid, kind in outcome.items():
-            if kind != "unchanged":
+            if kind == "updated":
                 question = questions[pid]
                 touched.add(
                     department_summary.cell_of(question.department_id, question.date_tabled)
@@ -429,6 +430,23 @@ def import_questions(items, *, user=None, history=True, progress=None):
                 if pid in run.before:
                     touched.add(run.before[pid])
         department_summary.refresh(touched)
+        created = []
+        for pid, kind in outcome.items():
+            question = questions[pid]
+            cell = department_summary.cell_of(question.department_id, question.date_tabled)
+            if kind == "created" and cell not in touched:
+                answer = question.get_answer()
+                created.append(
+                    (
+                        question.department_id,
+                        question.date_tabled,
+                        question.due_date,
+                        question.is_withdrawn,
+                        answer.date_answered if answer is not None else None,
+                        answer.is_holding if answer is not None else None,
+                    )
+                )
+        department_summary.add_new(created)
 
         parliament_id_of = {question.pk: pid for pid, question in questions.items()}
         for pk in _link_groups(items, questions, run.arrived):
