@@ -268,6 +268,8 @@ class _Item:
     def grouped(self, date_tabled):
         uins = self.raw.get("groupedQuestions") or []
         dated = self.raw.get("groupedQuestionsDates") or []
+        if not uins and not dated:  # most questions
+            return ()
         if not isinstance(uins, list):
             raise _FieldError("groupedQuestions", f"expected a list, not {_type_name(uins)}")
         if not isinstance(dated, list):

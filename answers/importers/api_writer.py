@@ -68,14 +68,19 @@ def _squash(text):
     return "".join(text.split())
 
 
-@lru_cache(maxsize=4096)
 def _due_date(house, date_tabled, is_named_day, date_for_answer):
-    return due_date_for(
-        house=house,
-        date_tabled=date_tabled,
-        is_named_day=is_named_day,
-        date_for_answer=date_for_answer,
-    )
+    if is_named_day and date_for_answer:
+        return due_date_for(
+            house=house, date_tabled=date_tabled, is_named_day=True, date_for_answer=date_for_answer
+        )
+    # An ordinary question's deadline depends on its House and tabling date
+    # only: cached on those, not on the date for answer every item gives.
+    return _ordinary_due_date(house, date_tabled)
+
+
+@lru_cache(maxsize=4096)
+def _ordinary_due_date(house, date_tabled):
+    return due_date_for(house=house, date_tabled=date_tabled)
 
 
 # --- merging what an item says with what we hold --------------------------------
