@@ -389,37 +389,37 @@ def import_questions(items, *, user=None, history=True, progress=None):
     total = len(items)
     done = 0
 
-    with transaction.atomic():
+    size = PG_CHUNK_SIZE if bulk.copy_available() else CHUNK_SIZE
+    chunks = list(_chunks(items, size))
+    # Worth it only with chunks to overlap (PostgreSQL): its connection opens
+    # while the questions held are read.
+    pipelined = bulk.copy_available() and len(chunks) > 1
+
+    with transaction.atomic(), contextlib.ExitStack() as stack:
+        documents = stack.enter_context(bulk.SearchDocuments()) if pipelined else None
         run.departments = _departments(items)
         run.members = _members(items)
         run.ministers = _ministers(items, run.members, run.departments)
         held = existing_questions(items, lock=True)
 
-        size = PG_CHUNK_SIZE if bulk.copy_available() else CHUNK_SIZE
-        chunks = list(_chunks(items, size))
-        new_count = sum(1 for item in items if item.parliament_id not in held)
         pks = None
         if bulk.copy_available():
             # The new questions' pks from the sequence, up front: their answers
             # need them, and the chunks are then worked out without a query.
+            new_count = sum(1 for item in items if item.parliament_id not in held)
             pks = iter(bulk.take_pks(Question, new_count))
-        with contextlib.ExitStack() as stack:
-            documents = None
-            if bulk.copy_available() and len(chunks) > 1:
-                documents = stack.enter_context(bulk.SearchDocuments())
-            prepare = functools.partial(_prepare, run, held, pks, documents)
-            if bulk.copy_available() and len(chunks) > 1:
-                # While this thread waits for the database to write a chunk,
-                # another works out the next ones.
-                pool = stack.enter_context(_thread_pool("import-chunks"))
-                prepared = pool.map(prepare, chunks)
-            else:
-                prepared = map(prepare, chunks)
-            for chunk in prepared:
-                chunk.write()
-                done += len(chunk.items)
-                if progress is not None:
-                    progress(done, total)
+        prepare = functools.partial(_prepare, run, held, pks, documents)
+        if pipelined:
+            # While this thread waits for the database to write a chunk,
+            # another works out the next ones.
+            prepared = stack.enter_context(_thread_pool("import-chunks")).map(prepare, chunks)
+        else:
+            prepared = map(prepare, chunks)
+        for chunk in prepared:
+            chunk.write()
+            done += len(chunk.items)
+            if progress is not None:
+                progress(done, total)
 
         outcome, questions = run.outcome, run.questions
         # Bulk writes send no signals: the department figures of every
@@ -542,6 +542,7 @@ def _prepare(run, held, pks, documents, items):
     with connections[DEFAULT_DB_ALIAS].execute_wrapper(_refuse_queries):
         chunk = _Chunk(run, items, held, pks)
     if documents is not None:
+        chunk.search_documents = documents
         chunk.vectors = documents.submit(chunk.documents())
     return chunk
 
@@ -557,7 +558,8 @@ class _Chunk:
     def __init__(self, run, items, held, pks=None):
         self.run = run
         self.items = items
-        self.vectors = None  # a future of the new questions' search vectors, if computed apart
+        # The new questions' search vectors, when computed on a second connection.
+        self.search_documents = self.vectors = None
         self.new_questions, self.changed_questions, self.question_fields = [], [], set()
         self.new_answers, self.changed_answers, self.answer_fields = [], [], set()
         self._questions(held, pks)
@@ -698,8 +700,10 @@ class _Chunk:
     def _write_questions(self):
         run = self.run
         columns, values = (), ()
-        if self.vectors is not None:
-            vectors = self.vectors.result()
+        vectors = None
+        if self.search_documents is not None:
+            vectors = self.search_documents.vectors(self.vectors)
+        if vectors is not None:
             columns = ("search_vector", "answer_state", "answer_date")
             values = [
                 (vector, *_stored_answer_state(question.get_answer()))

@@ -17,7 +17,7 @@ the row trigger as before.
 """
 
 import operator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
@@ -136,15 +136,19 @@ def _close():
 class SearchDocuments:
     """Questions' search vectors, computed in a thread on its own connection.
 
-    ``submit(rows)`` starts on one chunk's rows and returns a future of their
-    vectors as text, in order; Nones (the row trigger then computes them)
-    once the second connection has failed. Use as a context manager, so that
-    the connection is closed.
+    ``submit(rows)`` queues one chunk's rows; ``vectors(handle)`` returns
+    their vectors as text, in order, or None when the importer's own
+    connection should leave them to the row trigger: when the second
+    connection has failed, or has not started on them yet (it is behind,
+    so the work is shared rather than waited for). The connection is opened
+    at once, while the importer reads what it holds. Use as a context
+    manager, so that it is closed.
     """
 
     def __init__(self):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-documents")
         self._failed = False
+        self._executor.submit(self._connect)
 
     def __enter__(self):
         return self
@@ -153,26 +157,35 @@ class SearchDocuments:
         try:
             self._executor.submit(_close).result()
         finally:
-            self._executor.shutdown()
+            self._executor.shutdown(cancel_futures=True)
 
     def submit(self, rows):
         rows = list(rows)
-        if self._failed:
-            return _done([None] * len(rows))
+        if self._failed or not rows:
+            return None
         return self._executor.submit(self._compute, rows)
+
+    def vectors(self, handle):
+        if handle is None or handle.cancel():  # cancelled: not started yet
+            return None
+        return handle.result()
+
+    def _connect(self):
+        import psycopg
+
+        try:
+            connections[DEFAULT_DB_ALIAS].ensure_connection()
+        except (DatabaseError, psycopg.Error):
+            self._failed = True
 
     def _compute(self, rows):
         import psycopg
 
+        if self._failed:
+            return None
         try:
             return _documents(rows)
         except (DatabaseError, psycopg.Error):
             # Not worth failing the import for: the trigger computes them.
             self._failed = True
-            return [None] * len(rows)
-
-
-def _done(result):
-    future = Future()
-    future.set_result(result)
-    return future
+            return None
