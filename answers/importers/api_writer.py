@@ -391,22 +391,23 @@ def import_questions(items, *, user=None, history=True, progress=None):
 
     size = PG_CHUNK_SIZE if bulk.copy_available() else CHUNK_SIZE
     chunks = list(_chunks(items, size))
-    # Worth it only with chunks to overlap (PostgreSQL): its connection opens
-    # while the questions held are read.
+    # Overlapping work is worth it with several chunks (PostgreSQL only).
     pipelined = bulk.copy_available() and len(chunks) > 1
 
     with transaction.atomic(), contextlib.ExitStack() as stack:
-        documents = stack.enter_context(bulk.SearchDocuments()) if pipelined else None
         run.departments = _departments(items)
         run.members = _members(items)
         run.ministers = _ministers(items, run.members, run.departments)
         held = existing_questions(items, lock=True)
 
-        pks = None
+        pks = documents = None
         if bulk.copy_available():
+            new_count = sum(1 for item in items if item.parliament_id not in held)
+            if pipelined and new_count > size:
+                # Its connection opens while the pks are taken.
+                documents = stack.enter_context(bulk.SearchDocuments())
             # The new questions' pks from the sequence, up front: their answers
             # need them, and the chunks are then worked out without a query.
-            new_count = sum(1 for item in items if item.parliament_id not in held)
             pks = iter(bulk.take_pks(Question, new_count))
         prepare = functools.partial(_prepare, run, held, pks, documents)
         if pipelined:

@@ -141,8 +141,7 @@ class SearchDocuments:
     connection should leave them to the row trigger: when the second
     connection has failed, or has not started on them yet (it is behind,
     so the work is shared rather than waited for). The connection is opened
-    at once, while the importer reads what it holds. Use as a context
-    manager, so that it is closed.
+    at once, in the thread. Use as a context manager, so that it is closed.
     """
 
     def __init__(self):
