@@ -7,7 +7,7 @@ class AnswersConfig(AppConfig):
     verbose_name = "Written questions"
 
     def ready(self):
-        from . import signals, summary
+        from . import lookups, signals, summary  # noqa: F401 - lookups registers __any
         from .search import sqlite  # noqa: F401 - registers the FTS triggers' SQL functions
 
         summary.connect()

@@ -4,8 +4,10 @@ Triggers (migrations 0006 and 0007) keep some columns of
 ``answers_question`` from other tables: the search vector, and a copy of the
 answer's state and date, so that the status filters and the "newest
 answered" sort read one table's indexes instead of joining a million
-answers. They are not model fields, so no insert or save writes them and
-they cannot be written stale; queries refer to them with :class:`Stored`.
+answers. They are not model fields, so no save writes them; queries refer
+to them with :class:`Stored`. The one writer that sends them is the API
+importer's bulk insert on PostgreSQL (migration 0011), with values computed
+by the same rules, so that each new question is written once.
 """
 
 from django.db import models

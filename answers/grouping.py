@@ -18,6 +18,7 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
+from .lookups import key_chunks
 from .models import GroupedQuestionRef, Question
 
 # Rows fetched or written per query: well under SQLite's bound-parameter limit.
@@ -78,12 +79,6 @@ def refs_named_by(question, named):
     return refs
 
 
-def _chunks(values, size=CHUNK_SIZE):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def pick(candidates, ref):
     """The pk of the question ``ref`` names among ``candidates`` (``{pk: date tabled}``), or None.
 
@@ -114,8 +109,8 @@ def _pending_naming(arrived):
     keys = {(q.house, q.uin) for q in arrived if q.uin}
     houses = sorted({house for house, _ in keys})
     pending = {}
-    for chunk in _chunks(sorted({uin for _, uin in keys})):
-        named = GroupedQuestionRef.objects.filter(house__in=houses, uin__in=chunk)
+    for chunk in key_chunks(sorted({uin for _, uin in keys})):
+        named = GroupedQuestionRef.objects.filter(house__in=houses, uin__any=chunk)
         rows = named.values_list(
             "pk", "question_id", "house", "uin", "date_tabled", "question__date_tabled"
         )
@@ -128,8 +123,8 @@ def _pending_naming(arrived):
 def _questions_with(keys):
     """``{(house, uin): {pk: date tabled}}`` for every question held with one of ``keys``."""
     found = defaultdict(dict)
-    for chunk in _chunks(sorted({uin for _, uin in keys})):
-        rows = Question.objects.filter(uin__in=chunk).values_list(
+    for chunk in key_chunks(sorted({uin for _, uin in keys})):
+        rows = Question.objects.filter(uin__any=chunk).values_list(
             "house", "uin", "date_tabled", "pk"
         )
         for house, uin, date_tabled, pk in rows:
@@ -144,9 +139,9 @@ def _link(pairs):
         return set()
     through = Question.grouped_questions.through
     held = set()
-    for chunk in _chunks({a for a, _ in pairs}):
+    for chunk in key_chunks({a for a, _ in pairs}):
         held.update(
-            through.objects.filter(from_question_id__in=chunk).values_list(
+            through.objects.filter(from_question_id__any=chunk).values_list(
                 "from_question_id", "to_question_id"
             )
         )
@@ -211,15 +206,15 @@ def _keep_refs(unresolved, resolved, delete):
     """Store the ``unresolved`` refs not stored yet; delete stored ones that are ``resolved``."""
     delete = set(delete)
     stored = {}
-    for chunk in _chunks({ref.question_id for ref in unresolved | resolved}):
-        rows = GroupedQuestionRef.objects.filter(question_id__in=chunk).values_list(
+    for chunk in key_chunks({ref.question_id for ref in unresolved | resolved}):
+        rows = GroupedQuestionRef.objects.filter(question_id__any=chunk).values_list(
             "pk", "question_id", "house", "uin", "date_tabled"
         )
         for pk, *row in rows:
             stored[tuple(row)] = pk
     delete.update(stored[ref.row] for ref in resolved if ref.row in stored)
-    for chunk in _chunks(sorted(delete)):
-        GroupedQuestionRef.objects.filter(pk__in=chunk).delete()
+    for chunk in key_chunks(sorted(delete)):
+        GroupedQuestionRef.objects.filter(pk__any=chunk).delete()
     new = sorted({ref.row for ref in unresolved} - set(stored), key=str)
     GroupedQuestionRef.objects.bulk_create(
         [

@@ -320,6 +320,14 @@ class Question(models.Model):
             # The house filter is usually combined with a date range.
             models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
             models.Index(fields=["is_withdrawn", "due_date"], name="question_open_due"),
+            # Questions logged from page text, which the API importer matches by
+            # UIN: a few among a million, found without visiting every
+            # question that shares a (reused) UIN.
+            models.Index(
+                fields=["uin"],
+                name="question_uin_unlinked",
+                condition=Q(parliament_id__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -112,6 +112,78 @@ def refresh(cells):
         _refresh_total(department_id)
 
 
+_TALLY_COUNTS = ("questions", "answered", "on_time", "late", "owed", "withdrawn")
+
+
+def _sorted_histograms(tally):
+    tally.owed_due = dict(sorted(tally.owed_due.items()))
+    tally.answer_days = dict(sorted(tally.answer_days.items(), key=lambda kv: int(kv[0])))
+
+
+def _add_into(stored, fresh):
+    """Add the tally ``fresh`` to ``stored`` (both Tally rows)."""
+    for name in _TALLY_COUNTS:
+        setattr(stored, name, getattr(stored, name) + getattr(fresh, name))
+    stored.owed_due = Counter(stored.owed_due) + Counter(fresh.owed_due)
+    stored.answer_days = Counter(stored.answer_days) + Counter(fresh.answer_days)
+    _sorted_histograms(stored)
+
+
+def add_new(rows):
+    """Count questions new to the database into their cells and totals.
+
+    ``rows`` are ``(department id, *ROW_FIELDS)`` of questions just created,
+    which no cell counts yet. Their figures are added to the stored ones,
+    not recomputed from every question of their months: a file imported
+    into a million questions reads a few dozen summary rows instead of the
+    months' questions. (A question changed rather than created may leave a
+    cell, so those cells are recomputed with ``refresh``.)
+    """
+    by_department = defaultdict(list)
+    for department_id, *fields in rows:
+        if department_id is not None:
+            by_department[department_id].append(fields)
+    if not by_department:
+        return
+    fresh = {}
+    for department_id, department_rows in by_department.items():
+        for month, cell in _tally(department_rows, department_id).items():
+            fresh[(department_id, month)] = cell
+    months = {month for _, month in fresh}
+    stored_cells = DepartmentMonth.objects.filter(department_id__in=by_department).filter(
+        Q(month__in=[m for m in months if m is not None])
+        | (Q(month__isnull=True) if None in months else Q(pk__in=[]))
+    )
+    stored = {(cell.department_id, cell.month): cell for cell in stored_cells}
+    changed, created = [], []
+    for key, cell in fresh.items():
+        if key in stored:
+            _add_into(stored[key], cell)
+            changed.append(stored[key])
+        else:
+            created.append(cell)
+    DepartmentMonth.objects.bulk_update(changed, [*_TALLY_COUNTS, "owed_due", "answer_days"])
+    DepartmentMonth.objects.bulk_create(created)
+
+    totals = {t.department_id: t for t in DepartmentTotal.objects.filter(pk__in=by_department)}
+    changed, created = [], []
+    for department_id in by_department:
+        cells = [cell for (d, _), cell in fresh.items() if d == department_id]
+        added = _add_up(
+            ({**{n: getattr(c, n) for n in (*_COUNTS, "withdrawn")},
+              "owed_due": c.owed_due, "answer_days": c.answer_days} for c in cells),
+            department_id,
+            DepartmentTotal,
+        )  # fmt: skip
+        if department_id in totals:
+            _add_into(totals[department_id], added)
+            changed.append(totals[department_id])
+        else:
+            created.append(added)
+    DepartmentTotal.objects.bulk_update(changed, [*_TALLY_COUNTS, "owed_due", "answer_days"])
+    DepartmentTotal.objects.bulk_create(created)
+
+
 def _add_up(cells, department_id, model):
     """One tally (unsaved) of ``cells``, dicts with ``CELL_FIELDS`` and ``withdrawn``."""
     total = model(department_id=department_id, owed_due=Counter(), answer_days=Counter())

@@ -32,6 +32,9 @@ LIST_TEXT_LIMIT = 255
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
+# House.values builds a new list on each use.
+HOUSES = frozenset(House.values)
+
 # The widths of the columns the values go into, checked here so that
 # PostgreSQL never refuses a row half way through a bulk insert.
 MAX_LENGTHS = {
@@ -265,6 +268,8 @@ class _Item:
     def grouped(self, date_tabled):
         uins = self.raw.get("groupedQuestions") or []
         dated = self.raw.get("groupedQuestionsDates") or []
+        if not uins and not dated:  # most questions
+            return ()
         if not isinstance(uins, list):
             raise _FieldError("groupedQuestions", f"expected a list, not {_type_name(uins)}")
         if not isinstance(dated, list):
@@ -308,7 +313,7 @@ def parse_item(raw, *, complete=False):
     try:
         parliament_id = item.integer("id", required=True)
         house = item.string("house", required=True)
-        if house not in House.values:
+        if house not in HOUSES:
             raise _FieldError("house", f"expected Commons or Lords, not {house!r}")
         date_tabled = item.date("dateTabled", required=True)
         date_for_answer = item.date("dateForAnswer")

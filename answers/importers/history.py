@@ -90,14 +90,23 @@ def record_history(model, objs, history_type, *, user=None, reason="", when):
         selected.append(placeholder)
         constant_params.append(value)
     pks = [obj.pk for obj in objs]
+    pk_column = qn(model._meta.pk.column)
+    # Identifiers come from model metadata, values are parameters.
+    insert = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(target)}) "  # noqa: S608
+        f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} WHERE "
+    )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement, the keys as one array: a statement with thousands
+            # of placeholders costs more to send than to run.
+            cursor.execute(
+                f"{insert}{pk_column} = ANY(%s) ORDER BY {pk_column}", [*constant_params, pks]
+            )
+            return
         for start in range(0, len(pks), CHUNK_SIZE):
             chunk = pks[start : start + CHUNK_SIZE]
-            # Identifiers come from model metadata, values are parameters.
-            sql = (
-                f"INSERT INTO {qn(meta.db_table)} ({', '.join(target)}) "  # noqa: S608
-                f"SELECT {', '.join(selected)} FROM {qn(model._meta.db_table)} "
-                f"WHERE {qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))}) "
-                f"ORDER BY {qn(model._meta.pk.column)}"
+            cursor.execute(
+                f"{insert}{pk_column} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {pk_column}",
+                [*constant_params, *chunk],
             )
-            cursor.execute(sql, [*constant_params, *chunk])

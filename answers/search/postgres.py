@@ -26,7 +26,8 @@ class SearchVectorColumn(Expression):
     """``search_vector`` of the query's question table, under whatever alias it has.
 
     The column is the database's own (migration 0006), not a model field, so
-    no query loads it and no insert writes it.
+    no query loads it and only the API importer's bulk insert writes it
+    (migration 0011).
     """
 
     output_field = SearchVectorField()
