@@ -19,6 +19,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,6 +128,8 @@ def main():
         # As behind the TLS-terminating proxy production runs behind: the
         # clients say so with X-Forwarded-Proto.
         "SSL_REDIRECT_BY_PROXY": "true",
+        # One store of public pages for every worker, as the README advises.
+        "PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="pqtracker-pages-"),
     }
     import psycopg
 

@@ -128,18 +128,23 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Public pages as anonymous visitors see them (answers.page_cache), in each
-# worker's memory: at most PAGE_CACHE_ENTRIES pages, each for at most
-# PAGE_CACHE_SECONDS (0 turns the store off), and never after the data
-# changes. PostgreSQL only.
+# Public pages as anonymous visitors see them (answers.page_cache): at most
+# PAGE_CACHE_ENTRIES pages, each for at most PAGE_CACHE_SECONDS (0 turns the
+# store off), and never after the data changes. PostgreSQL only. In each
+# worker's memory, or with PAGE_CACHE_DIR in files there, which every
+# worker of the server shares.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+_page_store = {"OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))}}
+if os.environ.get("PAGE_CACHE_DIR"):
+    _page_store.update(
+        BACKEND="django.core.cache.backends.filebased.FileBasedCache",
+        LOCATION=os.environ["PAGE_CACHE_DIR"],
+    )
+else:
+    _page_store.update(BACKEND="django.core.cache.backends.locmem.LocMemCache", LOCATION="pages")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000"))},
-    },
+    "pages": _page_store,
 }
 
 AUTHENTICATION_BACKENDS = [
