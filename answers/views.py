@@ -66,7 +66,7 @@ class CappedPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if hasattr(rows, "values"):
-            among = rows if self._keys is None else rows.filter(pk__in=self._keys)
+            among = rows if self._keys is None else rows.filter(pk__any=self._keys)
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
