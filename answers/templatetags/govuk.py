@@ -69,6 +69,14 @@ def status_tag(context, question):
     return format_html('<strong class="{}">{}</strong>', status.css_class, status.label)
 
 
+@register.simple_tag(name="object_url")
+def object_url_tag(name, value):
+    """``{% url name value %}`` for a one-argument page, reversed once (answers.links)."""
+    from answers.links import object_url
+
+    return object_url(name, value)
+
+
 # Names that link to their pages. Tags rather than included templates: a list
 # row names two members and a department, and an include costs more than
 # the row.
