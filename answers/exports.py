@@ -7,6 +7,7 @@ format. Only public fields leave: no internal notes, no non-public actions.
 
 import datetime
 import logging
+from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
 from django.db import connection, transaction
@@ -128,22 +129,31 @@ def stream(queryset, chunk_size=None):
 def csv_response(header, queryset, *, filename, row=None):
     """Stream the rows of ``queryset`` as a CSV download (``row(record)`` each, or the record).
 
-    Its first record is read here, before the response exists, with a query
-    of its own: if the database fails, the view raises and the client gets a
-    500, never a 200 with a header row and nothing else, and so does a fault
-    in making that record's row. The export itself (``stream``) starts only
-    when the body is first read, and rows are made as they are sent, so the
+    Its first record is read here, before the response exists (on
+    PostgreSQL with a query of its own, so that the export and its
+    transaction start only when the body is first read): if the database
+    fails, the view raises and the client gets a 500, never a 200 with a
+    header row and nothing else, and so does a fault in making that
+    record's row. Rows are made as they are sent, so the
     first bytes leave as soon as the database answers, however large the
     export. After that, a failure ends the body with ``CSV_INCOMPLETE`` and
     re-raises, so the server also cuts the connection short. Closing the
     response (the server always does, even when the client goes away)
     closes the export, and with it its cursor and transaction.
     """
-    first = list(queryset[:1])
-    if first and row is not None:
-        row(first[0])
     records = stream(queryset)
-    rows = records if row is None else map(row, records)
+    if connection.vendor == "postgresql":
+        first = list(queryset[:1])
+        if first and row is not None:
+            row(first[0])
+        rows = records if row is None else map(row, records)
+    else:
+        # No transaction to hold here: the export's own first record is read.
+        head = list(islice(records, 1))
+        if row is None:
+            rows = chain(head, records)
+        else:
+            rows = chain([row(head[0])] if head else [], map(row, records))
     response = StreamingHttpResponse(
         _CsvBody(_csv_body(header, rows), records),
         content_type="text/csv; charset=utf-8",

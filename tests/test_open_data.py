@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,8 @@ def test_list_page_links_to_open_data_with_its_filters(anonymous, questions):
 
 
 # CSV: 1. the keys of up to 2,001 matches (fewer are read by their keys),
-# 2. the first question, read before answering, 3. the questions, streamed.
+# 2. on PostgreSQL only, the first question, read before answering (the
+# export's transaction starts with the body), 3. the questions, streamed.
 # JSON: 1. COUNT(*), 2. the page of questions.  Feed: 1. the 50 newest.
 @pytest.mark.parametrize("rows", [1, 60])
 def test_open_data_query_counts_are_fixed(
@@ -101,7 +103,7 @@ def test_open_data_query_counts_are_fixed(
             date_answered=datetime.date(2025, 3, 1),
             answered_by="Min",
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 2):
         assert len(csv_rows(anonymous.get(reverse("questions_csv")))) == rows
     with django_assert_num_queries(2):
         assert anonymous.get(reverse("questions_json")).json()["count"] == rows
