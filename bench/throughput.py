@@ -115,6 +115,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--port", type=int, default=8911)
+    parser.add_argument(
+        "--page-store",
+        choices=["files", "memory"],
+        default="files",
+        help="Public pages kept in one directory for all workers, or in each worker's memory.",
+    )
     args = parser.parse_args()
 
     url = database_url(args.size)
@@ -128,9 +134,12 @@ def main():
         # As behind the TLS-terminating proxy production runs behind: the
         # clients say so with X-Forwarded-Proto.
         "SSL_REDIRECT_BY_PROXY": "true",
-        # One store of public pages for every worker, as the README advises.
-        "PAGE_CACHE_DIR": tempfile.mkdtemp(prefix="pqtracker-pages-"),
     }
+    if args.page_store == "files":
+        # One store of public pages for every worker, as the README advises.
+        env["PAGE_CACHE_DIR"] = tempfile.mkdtemp(prefix="pqtracker-pages-")
+    else:
+        env.pop("PAGE_CACHE_DIR", None)
     import psycopg
 
     with psycopg.connect(url) as conn:
@@ -151,7 +160,7 @@ def main():
         server.wait(timeout=30)
     print(
         f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds} s, "
-        f"{args.size:,} questions"
+        f"{args.size:,} questions, page store in {args.page_store}"
     )
     report(results, args.seconds)
 
