@@ -22,7 +22,7 @@ from .filters import QuestionFilter
 from .models import Question, QuestionStatus
 from .people import long_date
 from .text import html_to_text
-from .views import COUNT_LIMIT, paginate
+from .views import COUNT_LIMIT, matching_keys, paginate
 
 logger = logging.getLogger(__name__)
 
@@ -378,7 +378,7 @@ def questions_csv(request):
     # A few matches (a rare word, a narrow filter) are read by their keys:
     # planned to send its first rows soon, the export would otherwise walk
     # the ordering's index through the whole table looking for them.
-    keys = list(matches.order_by("-pk").values_list("pk", flat=True)[: COUNT_LIMIT + 1])
+    keys = matching_keys(matches, COUNT_LIMIT + 1)
     if len(keys) <= COUNT_LIMIT:
         matches = matches.filter(pk__any=keys)
     return csv_response(

@@ -39,10 +39,12 @@ class Timeliness:
 
 def timeliness_filter(queryset, value, today):
     """Questions counted by one of the departments pages' figures (``answers.summary``)."""
+    # The answer's date as stored on the question: no join of every answer.
+    answered = queryset.answered().alias(answer_date=answer_date())
     if value == Timeliness.ON_TIME:
-        return queryset.answered().filter(answer__date_answered__lte=F("due_date"))
+        return answered.filter(answer_date__lte=F("due_date"))
     if value == Timeliness.LATE:
-        return queryset.answered().filter(answer__date_answered__gt=F("due_date"))
+        return answered.filter(answer_date__gt=F("due_date"))
     if value == Timeliness.OWED:
         return queryset.unanswered()
     if value == Timeliness.OVERDUE:
@@ -102,7 +104,7 @@ def members_matching(text):
     return condition
 
 
-def date_filter(field_name, lookup_expr, label):
+def date_filter(field_name, lookup_expr, label, method=None):
     """A date bound typed as people write dates, with a GOV.UK error message."""
     return django_filters.DateFilter(
         field_name=field_name,
@@ -111,6 +113,7 @@ def date_filter(field_name, lookup_expr, label):
         widget=DateInput,
         input_formats=DATE_INPUT_FORMATS,
         error_messages=DATE_ERRORS,
+        method=method,
     )
 
 
@@ -189,8 +192,10 @@ class QuestionFilter(django_filters.FilterSet):
     )
     tabled_from = date_filter("date_tabled", "gte", "Tabled from")
     tabled_to = date_filter("date_tabled", "lte", "Tabled to")
-    answered_from = date_filter("answer__date_answered", "gte", "Answered from")
-    answered_to = date_filter("answer__date_answered", "lte", "Answered to")
+    # The answer's date as stored on the question (answers.columns): a range
+    # of answer dates reads one index, not a join of every answer.
+    answered_from = date_filter("answer_date__gte", "gte", "Answered from", "filter_answer_date")
+    answered_to = date_filter("answer_date__lte", "lte", "Answered to", "filter_answer_date")
     member = member_filter(
         "asking_member",
         "Asked by",
@@ -229,6 +234,10 @@ class QuestionFilter(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return search.matching(queryset, value)
+
+    def filter_answer_date(self, queryset, name, value):
+        # ``name`` is the lookup: answer_date__gte or answer_date__lte.
+        return queryset.alias(answer_date=answer_date()).filter(**{name: value})
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)

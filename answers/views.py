@@ -20,18 +20,30 @@ PAGE_SIZE = 25
 COUNT_LIMIT = search.RANK_LIMIT
 
 
+def matching_keys(rows, limit):
+    """The primary keys of at most ``limit`` rows of ``rows``, in no particular order.
+
+    Unordered on purpose: all of them when there are fewer, and otherwise
+    any ``limit`` of them tell that there are at least that many. The
+    database then reads whichever index serves the filter and stops at the
+    limit; asked for the newest, it would walk the primary key until it met
+    enough matches, which for questions tabled in 2015 is most of the table.
+    """
+    return list(rows.order_by().values_list("pk", flat=True)[:limit])
+
+
 class CappedPaginator(Paginator):
     """A paginator that counts up to ``COUNT_LIMIT`` rows and says when there are more.
 
     ``capped`` is true when the list holds more than the limit; ``count`` is
     then the limit, and the last page is the one that reaches it.
 
-    Counting reads the keys of at most ``limit + 1`` rows, newest first: a
-    common word or status is counted by walking the primary key until the
-    limit, not by reading every match, and a rare one's few matches are read
-    directly. When they all fit, the keys themselves choose the page's rows,
-    so no ordering index is walked in search of a handful of matches (a rare
-    word, newest first, would otherwise read the whole table).
+    Counting reads the keys of at most ``limit + 1`` rows (``matching_keys``):
+    a common word or status stops at the limit rather than reading every
+    match, and a rare one's few matches are read directly. When they all
+    fit, the keys themselves choose the page's rows, so no ordering index is
+    walked in search of a handful of matches (a rare word, newest first,
+    would otherwise read the whole table).
     """
 
     _keys = None
@@ -41,7 +53,7 @@ class CappedPaginator(Paginator):
         self.limit = COUNT_LIMIT
         rows = self.object_list
         if hasattr(rows, "values"):
-            keys = list(rows.order_by("-pk").values_list("pk", flat=True)[: self.limit + 1])
+            keys = matching_keys(rows, self.limit + 1)
             counted = len(keys)
             if counted <= self.limit:
                 self._keys = keys
