@@ -30,8 +30,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, CharField, F, Value, When
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from answers.columns import AnswerState, answer_state
 from answers.people import display_name
 
 from .models import OPEN_STAGES, AnswerProcess, ProcessEvent, Stage
@@ -131,11 +133,15 @@ def initial_stage(question):
 
 
 def stage_expression():
-    """The stage of each question in a queryset, with or without a process row."""
+    """The stage of each question in a queryset, with or without a process row.
+
+    Without a process it follows the answer state the question stores
+    (``answers.columns``), so no answer is joined.
+    """
     return Case(
         When(process__isnull=False, then=F("process__stage")),
-        When(answer__is_holding=False, then=Value(Stage.ANSWERED.value)),
-        When(answer__is_holding=True, then=Value(Stage.HOLDING.value)),
+        When(Exact(answer_state(), AnswerState.SUBSTANTIVE), then=Value(Stage.ANSWERED.value)),
+        When(Exact(answer_state(), AnswerState.HOLDING), then=Value(Stage.HOLDING.value)),
         default=Value(Stage.NEW.value),
         output_field=CharField(),
     )

@@ -344,18 +344,25 @@ def board(request):
 
     from answers.views import page_links, paginate
 
-    from .filters import LATE, LATE_INTERNAL, late_internal, late_parliament
+    from .filters import LATE, LATE_INTERNAL, late_internal, late_parliament, still_owed
     from .models import OPEN_STAGES
 
     today = timezone.localdate()
     filterset = _board_filter(request, today)
-    counts = _board_queryset().aggregate(
-        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in Stage},
-        late_internal=Count("pk", filter=late_internal(today)),
+    # The open stages from the questions still owed an answer (a few
+    # thousand, from their index); transferred out and the internal
+    # deadlines from the processes.
+    counts = still_owed(_board_queryset()).aggregate(
+        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in OPEN_STAGES},
         late=Count("pk", filter=late_parliament(today)),
     )
+    processes = AnswerProcess.objects.filter(question__is_withdrawn=False)
+    counts |= processes.aggregate(
+        **{Stage.TRANSFERRED_OUT.value: Count("pk", filter=Q(stage=Stage.TRANSFERRED_OUT))},
+        late_internal=Count("pk", filter=late_internal(today, via="")),
+    )
     by_step = list(
-        AnswerProcess.objects.filter(stage=Stage.IN_CLEARANCE, question__is_withdrawn=False)
+        processes.filter(stage=Stage.IN_CLEARANCE)
         .values("current_step__name")
         .annotate(n=Count("pk"))
         .order_by("current_step__name")

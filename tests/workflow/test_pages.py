@@ -194,3 +194,33 @@ def test_statistics_page(client, in_stage, team):
     assert "Department for Education" in content and "Dee Drafter" in content
     bad = client.get(url("stats"), {"start": "01/02/2025", "end": "01/01/2025"})
     assert "must be on or after its start" in bad.content.decode()
+
+
+def test_every_board_count_is_the_count_of_the_list_it_links_to(
+    client, in_stage, make_question, team
+):
+    # One question at every stage, and some the process never saw: new,
+    # holding and answered straight from Parliament, and withdrawn ones.
+    for stage in Stage:
+        in_stage(stage)
+    in_stage(Stage.DRAFTING)
+    make_question(date_tabled=datetime.date(2025, 2, 12))
+    make_question(date_tabled=datetime.date(2025, 2, 12), date_answered=datetime.date(2025, 2, 14),
+                  is_holding=True)  # fmt: skip
+    make_question(date_tabled=datetime.date(2025, 2, 12), date_answered=datetime.date(2025, 2, 14))
+    make_question(date_tabled=datetime.date(2025, 2, 12), is_withdrawn=True)
+    in_stage(Stage.TRANSFERRED_OUT, is_withdrawn=True)
+    client.force_login(team)
+    board = client.get(url("board"))
+    tiles = board.context["tiles"]
+    counts = {label: count for label, count, _ in tiles}
+    assert counts["New"] == 2
+    assert counts["Drafting"] == 2
+    assert counts["Holding answer sent"] == 2
+    assert counts["Transferred out"] == 1
+    # Tabled in 2025: every open question is past both deadlines by now.
+    assert counts["Past the Parliament deadline"] == board.context["open_total"] == 11
+    assert counts["Past the internal deadline"] == 4  # commissioned, two drafting, in clearance
+    for label, count, link in tiles:
+        listed = client.get(link).context["page"].paginator.count
+        assert listed == count, label

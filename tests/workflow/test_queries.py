@@ -32,18 +32,19 @@ def fill(in_stage, make_question, deputy):
     return fill
 
 
-# Board, 11 queries however many rows:
+# Board, 12 queries however many rows:
 #   1-4. session, user, user permissions, group permissions
-#   5. counts by stage, past the internal and the Parliament deadlines (one aggregate)
-#   6. in clearance, by step
-#   7. the filtered list's count
-#   8. the page of rows, with department, process, owner, step, minister
-#   9-11. the owner, minister and department choices of the filter form
+#   5. counts by open stage and past the Parliament deadline (questions still owed)
+#   6. transferred out and past the internal deadline (processes)
+#   7. in clearance, by step
+#   8. the filtered list's count
+#   9. the page of rows, with department, process, owner, step, minister
+#   10-12. the owner, minister and department choices of the filter form
 @pytest.mark.parametrize("rows", [1, 12])
 def test_board(client, team, fill, django_assert_num_queries, rows):
     fill(rows)
     client.force_login(team)
-    response = get_twice(client, reverse("workflow:board"), django_assert_num_queries, 11)
+    response = get_twice(client, reverse("workflow:board"), django_assert_num_queries, 12)
     assert response.context["page"].paginator.count == 3 * rows
     assert response.context["by_step"] == [{"current_step__name": "Deputy director", "n": rows}]
 
