@@ -110,7 +110,7 @@ def test_staff_question_page_with_a_process(client, in_stage, team, drafter, dep
 # Statistics, 6 queries whatever the period holds:
 #   1-4. session, user, user permissions, group permissions
 #   5. every move of the processes that moved in the period
-#   6. the answers given in the period, with question, department, owner
+#   6. the answers given in the period, counted by department and owner
 @pytest.mark.parametrize("rows", [1, 6])
 def test_statistics(client, in_stage, team, django_assert_num_queries, rows):
     for _ in range(rows):
