@@ -15,6 +15,14 @@ year. Recent questions are awaiting an answer; older ones are answered (about
 0.5% have a follow-up action. A list of rare real words (places) is planted
 once each, so a benchmark can search for a word found in one question.
 
+The department with the most questions runs them through the answering
+process, as a department using the tracker does: every one of its questions
+of the last two years has a process (commissioned to one of a dozen policy
+leads, drafted, cleared in two steps, some returned, answered), its moves
+recorded; those still owed an answer stand at every open stage. The sample
+month names members by id only, so each member the corpus creates is given
+a made-up name, party and constituency (the Members API is not asked).
+
 On PostgreSQL the rows are loaded with ``COPY``, triggers and secondary
 indexes off except the search-vector trigger, and the indexes are built
 afterwards; elsewhere with ``bulk_create`` in large batches (the FTS5
@@ -31,19 +39,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from answers import summary
+from answers.columns import AnswerState, answer_date, answer_state
 from answers.deadlines import due_date_for
-from answers.importers.api_writer import PLACEHOLDER_NAME
+from answers.groups import DRAFTERS
 from answers.models import (
     Answer,
+    AnswerProcess,
     Department,
     FollowUpAction,
     Member,
     Minister,
+    ProcessEvent,
     Question,
+    QuestionStep,
+    Stage,
 )
 from answers.text import paragraphs_to_html
 
@@ -64,6 +77,32 @@ RARE_WORDS = [
 _OPENING = re.compile(
     r"^\s*to\s+ask\s+(the\s+[^,]*?,|(his|her)\s+majesty['’]?s\s+government,?)\s*", re.I
 )
+
+FIRST_NAMES = [
+    "Alex", "Bridget", "Callum", "Deborah", "Emeka", "Fiona", "Gareth", "Harpreet", "Imran",
+    "Joanne", "Kieran", "Lucy", "Marsha", "Nadia", "Owen", "Priti", "Rhys", "Siobhan",
+    "Tobias", "Uma", "Victoria", "Wes", "Yasmin", "Zac",
+]  # fmt: skip
+SURNAMES = [
+    "Abbott", "Barker", "Chowdhury", "Davies", "Evans", "Fletcher", "Gill", "Hughes",
+    "Iqbal", "Jenkins", "Kaur", "Lewis", "McDonald", "Nwosu", "O'Brien", "Patel", "Quinn",
+    "Robertson", "Shah", "Thomas", "Underwood", "Vaughan", "Williams", "Young",
+]  # fmt: skip
+PARTIES = ["Labour", "Conservative", "Liberal Democrat", "Scottish National Party", "Green Party"]
+PLACES = [
+    "Aldershot", "Bolton North", "Carlisle", "Derby South", "Exeter", "Falkirk", "Gower",
+    "Hastings and Rye", "Ipswich", "Jarrow", "Kettering", "Leeds West", "Milton Keynes",
+    "Newport East", "Oldham", "Peterborough", "Reading Central", "Stroud", "Truro",
+    "Wakefield", "York Central",
+]  # fmt: skip
+
+# The answering process of the busiest department over its last two years.
+PROCESS_DAYS = 730
+POLICY_LEADS = 12
+OPEN_STAGES_SPREAD = [
+    (Stage.NEW, 1), (Stage.TRANSFERRED_IN, 1), (Stage.COMMISSIONED, 3), (Stage.REJECTED, 1),
+    (Stage.DRAFTING, 6), (Stage.IN_CLEARANCE, 4), (Stage.CLEARED, 2), (Stage.TRANSFERRED_OUT, 1),
+]  # fmt: skip
 
 ACTIONS = [
     ("Write to the member with the figures promised", "Private office"),
@@ -137,6 +176,7 @@ class Command(BaseCommand):
                 self._copy(make_plan)
             else:
                 self._bulk(make_plan())
+            self._processes(random.Random(seed), self.next_ids[0])  # noqa: S311
             # Bulk writes send no signals: the departments pages' figures
             # are recomputed from what is now held.
             summary.rebuild()
@@ -163,9 +203,16 @@ class Command(BaseCommand):
         existing = dict(
             Member.objects.filter(parliament_id__in=ids).values_list("parliament_id", "pk")
         )
+        # Made up: the sample names members by id only.
+        names = random.Random(len(ids))  # noqa: S311 - a reproducible corpus
         Member.objects.bulk_create(
             [
-                Member(parliament_id=pid, name=PLACEHOLDER_NAME)
+                Member(
+                    parliament_id=pid,
+                    name=f"{names.choice(FIRST_NAMES)} {names.choice(SURNAMES)}",
+                    party=names.choice(PARTIES),
+                    constituency=names.choice(PLACES),
+                )
                 for pid in sorted(ids - set(existing))
             ]
         )
@@ -411,6 +458,129 @@ class Command(BaseCommand):
                     ).format(name=sql.Literal(table), table=sql.Identifier(table))
                 )
 
+    # --- the answering process of the busiest department ---------------------------
+
+    def _processes(self, rng, first_id):
+        """Processes and their moves for the busiest department's recent questions."""
+        from django.contrib.auth.models import Group, User
+
+        new = Question.objects.filter(id__gte=first_id)
+        busiest = (
+            new.values("department").annotate(n=models.Count("id")).order_by("-n", "department")
+        ).first()
+        if not busiest or busiest["department"] is None:
+            return
+        today = timezone.localdate()
+        questions = list(
+            new.filter(
+                department=busiest["department"],
+                is_withdrawn=False,
+                date_tabled__gte=today - datetime.timedelta(days=PROCESS_DAYS),
+            )
+            .annotate(state=answer_state(), answered_on=answer_date())
+            .values_list("id", "date_tabled", "due_date", "state", "answered_on")
+        )
+        if not questions:
+            return
+        drafters = Group.objects.get(name=DRAFTERS)
+        leads = []
+        for n in range(1, POLICY_LEADS + 1):
+            user, created = User.objects.get_or_create(
+                username=f"policy.lead{n}",
+                defaults={"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(SURNAMES)},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            user.groups.add(drafters)
+            leads.append(user)
+        deputy, team = leads[0], leads[-1]
+        open_stages = [stage for stage, weight in OPEN_STAGES_SPREAD for _ in range(weight)]
+        processes, moves = [], {}
+        for pk, tabled, due, state, answered_on in questions:
+            if state == AnswerState.SUBSTANTIVE:
+                stage = Stage.ANSWERED
+            elif state == AnswerState.HOLDING:
+                stage = Stage.HOLDING
+            else:
+                stage = rng.choice(open_stages)
+            owner = rng.choice(leads)
+            start = timezone.make_aware(datetime.datetime.combine(tabled, datetime.time(10)))
+            events = _moves_to(stage, start, answered_on, returned=rng.random() < 0.15)
+            process = AnswerProcess(
+                question_id=pk,
+                stage=stage,
+                owner=owner if stage not in (Stage.NEW, Stage.TRANSFERRED_IN) else None,
+                draft_due=due - datetime.timedelta(days=2)
+                if due and stage in (Stage.COMMISSIONED, Stage.DRAFTING)
+                else None,
+                transfer_department="HM Treasury"
+                if stage in (Stage.TRANSFERRED_IN, Stage.TRANSFERRED_OUT)
+                else "",
+                stage_since=events[-1][3] if events else start,
+            )
+            processes.append(process)
+            moves[pk] = (events, owner)
+        AnswerProcess.objects.bulk_create(processes, batch_size=2000)
+        process_ids = dict(
+            AnswerProcess.objects.filter(question_id__in=moves).values_list("question_id", "id")
+        )
+        due_of = {pk: due for pk, _, due, _, _ in questions}
+        steps = []
+        for process in processes:
+            if process.stage == Stage.IN_CLEARANCE:
+                due = due_of[process.question_id]
+                steps.append(
+                    QuestionStep(
+                        process_id=process_ids[process.question_id],
+                        position=1,
+                        name="Deputy director",
+                        user=deputy,
+                        deadline=due - datetime.timedelta(days=1) if due else None,
+                    )
+                )
+                steps.append(
+                    QuestionStep(
+                        process_id=process_ids[process.question_id],
+                        position=2,
+                        name="Private office",
+                        group=drafters,
+                        deadline=due,
+                    )
+                )
+        QuestionStep.objects.bulk_create(steps, batch_size=2000)
+        current = {
+            process_id: step_id
+            for step_id, process_id in QuestionStep.objects.filter(
+                process_id__in=process_ids.values(), position=1
+            ).values_list("id", "process_id")
+        }
+        AnswerProcess.objects.bulk_update(
+            [
+                AnswerProcess(id=process_id, current_step_id=step_id)
+                for process_id, step_id in current.items()
+            ],
+            ["current_step"],
+            batch_size=2000,
+        )
+        ProcessEvent.objects.bulk_create(
+            (
+                ProcessEvent(
+                    process_id=process_ids[pk],
+                    move=move,
+                    from_stage=before,
+                    to_stage=after,
+                    actor=team if move != "accept" else owner,
+                    owner=owner if move not in ("transfer_in",) else None,
+                    at=at,
+                    step_name=step,
+                )
+                for pk, (events, owner) in moves.items()
+                for move, before, after, at, step in events
+            ),
+            batch_size=5000,
+        )
+
     @staticmethod
     def _answer_columns():
         return [
@@ -427,3 +597,45 @@ class Command(BaseCommand):
             "status", "is_public", "outcome", "completed_on", "created_at", "updated_at",
             "version",
         ]  # fmt: skip
+
+
+def _moves_to(stage, start, answered_on, *, returned):
+    """``[(move, from, to, at, step name)]``: the usual road from new to ``stage``."""
+    day = datetime.timedelta(days=1)
+    if stage == Stage.NEW:
+        return []
+    if stage == Stage.TRANSFERRED_IN:
+        return [("transfer_in", Stage.NEW, Stage.TRANSFERRED_IN, start, "")]
+    road = [("commission", Stage.NEW, Stage.COMMISSIONED, start, "")]
+    if stage == Stage.REJECTED:
+        return [*road, ("reject", Stage.COMMISSIONED, Stage.REJECTED, start + day, "")]
+    if stage == Stage.TRANSFERRED_OUT:
+        return [*road, ("transfer_out", Stage.COMMISSIONED, Stage.TRANSFERRED_OUT, start + day, "")]
+    if stage == Stage.COMMISSIONED:
+        return road
+    road.append(("accept", Stage.COMMISSIONED, Stage.DRAFTING, start + day / 2, ""))
+    if stage == Stage.DRAFTING:
+        return road
+    road.append(("submit", Stage.DRAFTING, Stage.IN_CLEARANCE, start + 2 * day, "Deputy director"))
+    if returned:
+        road.append(
+            ("return", Stage.IN_CLEARANCE, Stage.DRAFTING, start + 3 * day, "Deputy director")
+        )
+        road.append(
+            ("submit", Stage.DRAFTING, Stage.IN_CLEARANCE, start + 4 * day, "Deputy director")
+        )
+    if stage == Stage.IN_CLEARANCE:
+        return road
+    at = road[-1][3]
+    road.append(("clear", Stage.IN_CLEARANCE, Stage.IN_CLEARANCE, at + day, "Deputy director"))
+    road.append(("clear", Stage.IN_CLEARANCE, Stage.CLEARED, at + 2 * day, "Private office"))
+    if stage == Stage.CLEARED:
+        return road
+    answered = road[-1][3] + day / 2
+    if answered_on:
+        answered = max(
+            answered, timezone.make_aware(datetime.datetime.combine(answered_on, datetime.time(16)))
+        )
+    if stage == Stage.HOLDING:
+        return [*road, ("holding", Stage.CLEARED, Stage.HOLDING, answered, "")]
+    return [*road, ("submit_answer", Stage.CLEARED, Stage.ANSWERED, answered, "")]
