@@ -92,8 +92,16 @@ def build(size, url):
 
 
 def pages(rare_word):
-    """(name, url, admin comparison url or None) for every page measured."""
-    from answers.models import Department, Question
+    """(name, url, admin comparison url or None) for every page measured.
+
+    Every public page, every staff page and the admin changelists; the list
+    with each filter, searches of every kind, deep pages, and the pages a
+    name or a figure links to. Names with <…> stand for a value read from
+    the database (the busiest department, a member who asks, a minister).
+    """
+    from django.db.models import Count
+
+    from answers.models import Answer, Department, Question
 
     health = Department.objects.filter(name__icontains="Health").first()
     middle = Question.objects.order_by("id").values_list("id", flat=True)
@@ -108,6 +116,24 @@ def pages(rare_word):
             or question_id
         )
     dept = health.pk if health else ""
+    slug = health.slug if health else "none"
+    # The member who asked most, and the minister who answered most.
+    asker = (
+        Question.objects.exclude(asking_member=None)
+        .values("asking_member", "asking_member__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    ) or {"asking_member": 0, "asking_member__name": "Nobody"}
+    minister = (
+        Answer.objects.exclude(minister=None)
+        .values("minister__member", "minister__member__name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    ) or {"minister__member": 0, "minister__member__name": "Nobody"}
+    surname = (asker["asking_member__name"].split() or ["Nobody"])[-1]
+    minister_surname = (minister["minister__member__name"].split() or ["Nobody"])[-1]
     admin = "/admin/answers/question/"
     return [
         ("/", "/", None),
@@ -120,14 +146,23 @@ def pages(rare_word):
             "/questions/?q=%22mental+health%22+-children",
             None,
         ),
+        ("/questions/?q=dentists OR opticians", "/questions/?q=dentists+OR+opticians", None),
+        ("/questions/?q=<a member's name>", f"/questions/?q={surname}", None),
         (
             "/questions/?q=health&sort=newest_tabled",
             "/questions/?q=health&sort=newest_tabled",
             None,
         ),
+        (
+            "/questions/?q=health&status=answered&sort=newest_answered",
+            "/questions/?q=health&status=answered&sort=newest_answered",
+            None,
+        ),
         ("/questions/?status=answered", "/questions/?status=answered", None),
+        ("/questions/?status=answered&page=80", "/questions/?status=answered&page=80", None),
         ("/questions/?status=holding", "/questions/?status=holding", None),
         ("/questions/?status=awaiting", "/questions/?status=awaiting", None),
+        ("/questions/?status=withdrawn&page=80", "/questions/?status=withdrawn&page=80", None),
         (
             "/questions/?department=<Health>&status=answered&sort=newest_answered",
             f"/questions/?department={dept}&status=answered&sort=newest_answered",
@@ -138,19 +173,57 @@ def pages(rare_word):
             "/questions/?house=Lords&tabled_from=2020-01-01",
             None,
         ),
+        (
+            "/questions/?tabled_from=2015-01-01&tabled_to=2015-12-31",
+            "/questions/?tabled_from=2015-01-01&tabled_to=2015-12-31",
+            admin + "?date_tabled__year=2015",
+        ),
+        (
+            "/questions/?answered_from=2025-01-01&answered_to=2025-01-31",
+            "/questions/?answered_from=2025-01-01&answered_to=2025-01-31",
+            None,
+        ),
+        (
+            "/questions/?department=<Health>&timeliness=late",
+            f"/questions/?department={dept}&timeliness=late",
+            None,
+        ),
+        ("/questions/?timeliness=overdue", "/questions/?timeliness=overdue", None),
+        ("/questions/?member=<name>", f"/questions/?member={surname}", None),
+        (
+            "/questions/?minister=<name>&status=answered",
+            f"/questions/?minister={minister_surname}&status=answered",
+            None,
+        ),
         ("/questions/<id>/", f"/questions/{question_id}/", f"{admin}{question_id}/change/"),
         ("/departments/", "/departments/", None),
+        ("/departments/<Health>/", f"/departments/{slug}/", None),
+        ("/members/<asker>/", f"/members/{asker['asking_member']}/", None),
+        ("/members/<minister>/", f"/members/{minister['minister__member']}/", None),
+        ("/members/search.json?q=<3 letters>", f"/members/search.json?q={surname[:3]}", None),
         ("/questions.json?q=health", "/questions.json?q=health", None),
         ("/questions/feed/?q=health", "/questions/feed/?q=health", None),
         ("/questions.csv?q=health (first byte)", "/questions.csv?q=health", None),
+        ("/questions.csv (first byte)", "/questions.csv", None),
         ("/staff/", "/staff/", None),
         ("/staff/questions/?q=health", "/staff/questions/?q=health", None),
         ("/staff/questions/?due=overdue", "/staff/questions/?due=overdue", None),
         ("/staff/questions/<id>/", f"/staff/questions/{question_id}/", None),
+        ("/staff/questions/<id>/edit/", f"/staff/questions/{question_id}/edit/", None),
+        ("/staff/questions/<id>/answer/", f"/staff/questions/{question_id}/answer/", None),
+        ("/staff/questions/new/", "/staff/questions/new/", None),
         ("/staff/actions/", "/staff/actions/", "/admin/answers/followupaction/"),
         ("/staff/actions/ CSV (first byte)", "/staff/actions/export.csv", None),
+        ("/staff/board/", "/staff/board/", None),
+        ("/staff/board/?stage=answered", "/staff/board/?stage=answered", None),
+        ("/staff/board/ CSV (first byte)", "/staff/board/export.csv", None),
+        ("/staff/my-work/ (a policy lead)", "/staff/my-work/", None),
+        ("/staff/statistics/", "/staff/statistics/", None),
         ("admin question changelist", admin, None),
         ("admin changelist searching health", admin + "?q=health", None),
+        ("admin answer changelist", "/admin/answers/answer/", None),
+        ("admin answers searching health", "/admin/answers/answer/?q=health", None),
+        ("admin member changelist", "/admin/answers/member/", None),
     ]
 
 
@@ -253,12 +326,16 @@ def run_inside(runs, rare_word, only=None):
 
     from answers.groups import ADMINS
 
-    user, _ = get_user_model().objects.get_or_create(
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
     )
     user.groups.add(Group.objects.get(name=ADMINS))
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    # A policy lead of the corpus's answering process (generate_questions).
+    lead = Client(HTTP_HOST="127.0.0.1")
+    lead.force_login(User.objects.filter(username="policy.lead1").first() or user)
     results = {}
     if only == ["full CSV"]:
         results["full CSV"] = full_csv(Client(HTTP_HOST="127.0.0.1"))
@@ -267,7 +344,7 @@ def run_inside(runs, rare_word, only=None):
     for name, url, admin_url in pages(rare_word):
         if only and not any(part in name for part in only):
             continue
-        result = measure(client, url, runs)
+        result = measure(lead if "policy lead" in name else client, url, runs)
         if admin_url:
             result["admin"] = measure(client, admin_url, runs)
         results[name] = result
@@ -325,7 +402,7 @@ def main():
     parser.add_argument(
         "--sizes", default="10000,1000000", help="Corpus sizes (default 10000,1000000)."
     )
-    parser.add_argument("--runs", type=int, default=5, help="Timed fetches per page (default 5).")
+    parser.add_argument("--runs", type=int, default=9, help="Timed fetches per page (default 9).")
     parser.add_argument("--sqlite", action="store_true", help="Measure SQLite files instead.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     parser.add_argument(

@@ -243,6 +243,15 @@ class ProcessEvent(models.Model):
     to_step = models.ForeignKey(
         "QuestionStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # For the statistics (answers.workflow.stats), worked out as the move is
+    # made, so that a quarter's figures are counted by the database rather
+    # than worked out again from every move: the working days the question
+    # spent in the stage this move leaves (when it is one they measure), and
+    # who held it there.
+    stage_days = models.PositiveIntegerField(null=True, blank=True)
+    stage_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["process", "at", "id"]

@@ -147,6 +147,23 @@ def stage_expression():
     )
 
 
+def _spell(process, stage, when, *, holder, opening_owner):
+    """``(working days, owner id)`` the process spent in ``stage`` up to ``when``.
+
+    ``(None, None)`` when the statistics do not measure that stage. Worked
+    out as the move is made and kept on its event (``ProcessEvent.stage_days``):
+    from the previous move, held by its owner (else ``holder``, the process's
+    owner); for the first move, from when the question was logged, held by
+    whoever this move names.
+    """
+    from .stats import spell
+
+    previous = process.events.order_by("-at", "-id").first() if process.pk else None
+    if previous is None:
+        return spell(stage, process.question.created_at, when, opening_owner, first=True)
+    return spell(stage, previous.at, when, previous.owner_id or holder, first=False)
+
+
 def apply_move(process, name, *, actor=None, owner=None, comment="", department="", when=None,
                effect=None):  # fmt: skip
     """Validate and apply one move; returns the recorded :class:`ProcessEvent`.
@@ -192,6 +209,7 @@ def apply_move(process, name, *, actor=None, owner=None, comment="", department=
         if "department" in move.needs and not department:
             raise MoveError("Name the department.")
         step_before = process.current_step
+        holder = process.owner_id
         target = move.target
         if effect is not None:
             target = effect(process, move) or target
@@ -218,6 +236,9 @@ def apply_move(process, name, *, actor=None, owner=None, comment="", department=
             process.owner = None
         else:
             event.owner_id = process.owner_id
+        event.stage_days, event.stage_owner_id = _spell(
+            process, current, when, holder=holder, opening_owner=event.owner_id
+        )
         if "department" in move.needs:
             process.transfer_department = department
             process.transfer_date = timezone.localdate(when)

@@ -7,8 +7,7 @@ and owner (a quarter's answers are tens of thousands across Whitehall).
 """
 
 import datetime
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -55,42 +54,95 @@ class StatsForm(forms.Form):
         return (self.cleaned_data["start"] or default[0], self.cleaned_data["end"] or today)
 
 
+def spell(stage, start, end, owner_id, *, first):
+    """``(working days, owner id)`` of a spell in ``stage`` from ``start`` to ``end``.
+
+    ``(None, None)`` when the statistics do not measure it: a stage outside
+    ``MEASURED``, or a first move that is not out of "new" (time as new runs
+    from when the question was logged). Kept on the move that ends the spell.
+    """
+    if stage not in MEASURED or (first and stage != Stage.NEW):
+        return None, None
+    return (
+        working_days_between(timezone.localdate(start), timezone.localdate(end)),
+        owner_id,
+    )
+
+
+def median(counts):
+    """The median of values given as ``{value: how many}``, as statistics.median; None for none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    # The values at the middle positions of the sorted values (one position
+    # twice when there is an odd number of them).
+    wanted = [(total - 1) // 2, total // 2]
+    found = []
+    seen = 0
+    for value, n in sorted(counts.items()):
+        seen += n
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
+
+
 @dataclass
 class Row:
     label: str
-    days: dict = field(default_factory=lambda: defaultdict(list))
-    submitted: set = field(default_factory=set)
-    returned: set = field(default_factory=set)
+    # stage -> {working days: how many spells}
+    days: dict = field(default_factory=lambda: defaultdict(Counter))
+    submitted: int = 0
+    returned: int = 0
     answered: int = 0
     on_time: int = 0
 
     def median(self, stage):
-        values = self.days.get(stage)
-        return statistics.median(values) if values else None
+        return median(self.days.get(stage, {}))
 
     @property
     def medians(self):
-        return [(stage, self.median(stage), len(self.days.get(stage, []))) for stage in MEASURED]
+        return [
+            (stage, self.median(stage), sum(self.days.get(stage, {}).values()))
+            for stage in MEASURED
+        ]
 
     @property
     def share_returned(self):
-        return len(self.returned) / len(self.submitted) if self.submitted else None
+        return self.returned / self.submitted if self.submitted else None
 
     @property
     def share_on_time(self):
         return self.on_time / self.answered if self.answered else None
 
 
-@dataclass
-class _Named:
-    name: str
-
-
 def _name(user):
     return display_name(user) if user else "No owner"
 
 
+def _user(group, prefix):
+    """An unsaved user from a grouped row's ``<prefix>id``, username and names; None for none."""
+    if group[f"{prefix}id"] is None:
+        return None
+    return get_user_model()(
+        pk=group[f"{prefix}id"], username=group[f"{prefix}username"],
+        first_name=group[f"{prefix}first_name"], last_name=group[f"{prefix}last_name"],
+    )  # fmt: skip
+
+
+def _user_fields(prefix):
+    return [f"{prefix}{name}" for name in ("id", "username", "first_name", "last_name")]
+
+
 def statistics_for(start, end):
+    """The figures for ``start`` to ``end`` (dates, both included), overall, by team and owner.
+
+    Every figure is counted by the database, grouped, from what each move
+    and each question keeps: five queries however many moves and answers
+    the period holds.
+    """
     first = datetime.datetime.combine(
         start, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
@@ -100,75 +152,66 @@ def statistics_for(start, end):
     overall = Row("All questions")
     teams, owners = {}, {}
 
-    def rows_for(department, owner):
-        team = department.name if department else "No department"
-        return [
-            overall,
-            teams.setdefault(team, Row(team)),
-            owners.setdefault(_name(owner), Row(_name(owner))),
-        ]
+    def team(name):
+        label = name or "No department"
+        return teams.setdefault(label, Row(label))
 
-    events = ProcessEvent.objects.filter(process__events__at__gte=first,
-                                         process__events__at__lt=last).distinct()  # fmt: skip
-    events = events.select_related(
-        "owner", "process__question__department", "process__owner"
-    ).order_by("process_id", "at", "id")
-    by_process = defaultdict(list)
-    for event in events:
-        by_process[event.process_id].append(event)
-    for moves in by_process.values():
-        question = moves[0].process.question
-        department = question.department
-        opening = moves[0]
-        if opening.from_stage == Stage.NEW and first <= opening.at < last:
-            # Time as new runs from when the question was logged.
-            days = working_days_between(
-                timezone.localdate(question.created_at), timezone.localdate(opening.at)
-            )
-            for row in rows_for(department, opening.owner):
-                row.days[Stage.NEW].append(days)
-        for before, after in zip(moves, moves[1:], strict=False):
-            if not (first <= after.at < last) or before.to_stage not in MEASURED:
-                continue
-            days = working_days_between(timezone.localdate(before.at), timezone.localdate(after.at))
-            for row in rows_for(department, before.owner or moves[-1].process.owner):
-                row.days[before.to_stage].append(days)
-        for event in moves:
-            if not (first <= event.at < last):
-                continue
-            owner = event.owner or event.process.owner
-            for row in rows_for(department, owner):
-                if event.move == "submit":
-                    row.submitted.add(event.process_id)
-                elif event.move == "return":
-                    row.returned.add(event.process_id)
+    def owner(user):
+        return owners.setdefault(_name(user), Row(_name(user)))
+
+    department = "process__question__department__name"
+    moves = ProcessEvent.objects.filter(at__gte=first, at__lt=last)
+
+    # Time in each stage: the spells that ended in the period, as a
+    # histogram of working days for each stage, team and owner.
+    spells = (
+        moves.filter(stage_days__isnull=False)
+        .values("from_stage", department, *_user_fields("stage_owner__"), "stage_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for group in spells:
+        rows = [overall, team(group[department]), owner(_user(group, "stage_owner__"))]
+        for row in rows:
+            row.days[group["from_stage"]][group["stage_days"]] += group["n"]
+
+    # Drafts submitted and returned: each question once, however many rounds.
+    drafts = moves.filter(move__in=["submit", "return"])
+    tally = {
+        "submitted": Count("process", distinct=True, filter=Q(move="submit")),
+        "returned": Count("process", distinct=True, filter=Q(move="return")),
+    }
+    grouped = [(overall, drafts.aggregate(**tally))]
+    grouped += [
+        (team(group[department]), group)
+        for group in drafts.values(department).annotate(**tally).order_by()
+    ]
+    grouped += [
+        (owner(_user(group, "owner__")), group)
+        for group in drafts.values(*_user_fields("owner__")).annotate(**tally).order_by()
+    ]
+    for row, group in grouped:
+        row.submitted += group["submitted"]
+        row.returned += group["returned"]
+
     # Substantive answers given in the period, by the answer state and date
     # each question stores (answers.columns): one index range, no join of
-    # the answers, counted by team and owner in the database.
-    User = get_user_model()
-    owner = "process__owner__"
+    # the answers, counted by team and owner.
     answered = (
         Question.objects.alias(state=answer_state(), answered_on=answer_date())
         .filter(
             state=AnswerState.SUBSTANTIVE, answered_on__gte=start, answered_on__lte=end,
             due_date__isnull=False,
         )
-        .values("department__name", f"{owner}id", f"{owner}username", f"{owner}first_name",
-                f"{owner}last_name")
+        .values("department__name", *_user_fields("process__owner__"))
         .annotate(
             answered=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_date")))
         )
         .order_by()
     )  # fmt: skip
     for group in answered:
-        department = _Named(group["department__name"]) if group["department__name"] else None
-        user = None
-        if group[f"{owner}id"] is not None:
-            user = User(
-                pk=group[f"{owner}id"], username=group[f"{owner}username"],
-                first_name=group[f"{owner}first_name"], last_name=group[f"{owner}last_name"],
-            )  # fmt: skip
-        for row in rows_for(department, user):
+        rows = [overall, team(group["department__name"]), owner(_user(group, "process__owner__"))]
+        for row in rows:
             row.answered += group["answered"]
             row.on_time += group["on_time"]
     return {

@@ -357,7 +357,10 @@ def board(request):
         late=Count("pk", filter=late_parliament(today)),
     )
     processes = AnswerProcess.objects.filter(question__is_withdrawn=False)
-    counts |= processes.aggregate(
+    counted = [Stage.TRANSFERRED_OUT, Stage.COMMISSIONED, Stage.DRAFTING, Stage.IN_CLEARANCE]
+    # Only the stages counted here, from the stage index: not every process
+    # of the department's years of answered questions.
+    counts |= processes.filter(stage__in=counted).aggregate(
         **{Stage.TRANSFERRED_OUT.value: Count("pk", filter=Q(stage=Stage.TRANSFERRED_OUT))},
         late_internal=Count("pk", filter=late_internal(today, via="")),
     )

@@ -11,7 +11,8 @@ same department ("…; and what steps …"), so words vary from question to
 question. Tabling dates are spread evenly over 2014 to the present, oldest
 first in id order as an importer would add them; UINs count up within each
 year. Recent questions are awaiting an answer; older ones are answered (about
-2% holding, 1% corrected), 2% are withdrawn, 5% are grouped in pairs, and
+2% after a holding answer, which the last three months' still are, 1%
+corrected), 2% are withdrawn, 5% are grouped in pairs, and
 0.5% have a follow-up action. A list of rare real words (places) is planted
 once each, so a benchmark can search for a word found in one question.
 
@@ -59,6 +60,7 @@ from answers.models import (
     Stage,
 )
 from answers.text import paragraphs_to_html
+from answers.workflow.stats import spell
 
 DEFAULT_SOURCE = (
     Path(settings.BASE_DIR) / "tests" / "data" / "samples" / "commons-2024-09-list.json"
@@ -305,9 +307,15 @@ class Command(BaseCommand):
                     item if item.get("answerText") else rng.choice(answered.get(dept) or [item])
                 )
                 answer_text = source.get("answerText") or "The information requested is not held."
-                holding = rng.random() < 0.02
-                correction = not holding and rng.random() < 0.01
+                held = rng.random() < 0.02
                 answered_on = tabled + datetime.timedelta(days=rng.randint(1, 30))
+                # A holding answer is followed by the substantive one within
+                # weeks: only recent questions are still held.
+                holding_on = answered_on if held else None
+                holding = held and age < 90
+                if held and not holding:
+                    answered_on = holding_on + datetime.timedelta(days=rng.randint(5, 40))
+                correction = not held and rng.random() < 0.01
                 answer = {
                     "question_id": question["id"],
                     "minister_id": ministers.get((source.get("answeringMemberId"), dept)),
@@ -315,7 +323,7 @@ class Command(BaseCommand):
                     "text": paragraphs_to_html(answer_text),
                     "text_is_truncated": answer_text.endswith("..."),
                     "is_holding": holding,
-                    "date_holding_answer": answered_on if holding else None,
+                    "date_holding_answer": holding_on,
                     "is_correction": correction,
                     "date_corrected": answered_on + datetime.timedelta(days=20)
                     if correction
@@ -563,20 +571,36 @@ class Command(BaseCommand):
             ["current_step"],
             batch_size=2000,
         )
-        ProcessEvent.objects.bulk_create(
-            (
-                ProcessEvent(
+
+        def recorded(pk, events, owner):
+            # As apply_move records them, with the spell each move ends.
+            logged = events[0][3] - datetime.timedelta(hours=1) if events else None
+            previous = None
+            for move, before, after, at, step in events:
+                moved_by = owner.pk if move != "transfer_in" else None
+                if previous is None:
+                    days, held_by = spell(before, logged, at, moved_by, first=True)
+                else:
+                    days, held_by = spell(before, previous.at, at, previous.owner_id, first=False)
+                previous = ProcessEvent(
                     process_id=process_ids[pk],
                     move=move,
                     from_stage=before,
                     to_stage=after,
                     actor=team if move != "accept" else owner,
-                    owner=owner if move not in ("transfer_in",) else None,
+                    owner_id=moved_by,
                     at=at,
                     step_name=step,
+                    stage_days=days,
+                    stage_owner_id=held_by,
                 )
+                yield previous
+
+        ProcessEvent.objects.bulk_create(
+            (
+                event
                 for pk, (events, owner) in moves.items()
-                for move, before, after, at, step in events
+                for event in recorded(pk, events, owner)
             ),
             batch_size=5000,
         )
