@@ -243,18 +243,38 @@ class ProcessEvent(models.Model):
     to_step = models.ForeignKey(
         "QuestionStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # For the statistics (answers.workflow.stats), worked out as the move is
-    # made, so that a quarter's figures are counted by the database rather
-    # than worked out again from every move: the working days the question
-    # spent in the stage this move leaves (when it is one they measure), and
-    # who held it there.
+    # For the statistics (answers.workflow.stats), kept as the move is made,
+    # so that a quarter's figures are counted by the database from this table
+    # alone rather than worked out again from every move and its question:
+    # the working days the question spent in the stage this move leaves (when
+    # it is one they measure), who held it there, and the team.
     stage_days = models.PositiveIntegerField(null=True, blank=True)
     stage_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The team: the question's answering department when the move was made.
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["process", "at", "id"]
+        indexes = [
+            # The statistics read a period's moves from these alone (on
+            # PostgreSQL; elsewhere they are plain partial indexes on ``at``).
+            models.Index(
+                fields=["at"],
+                include=["from_stage", "department", "stage_owner", "stage_days"],
+                condition=Q(stage_days__isnull=False),
+                name="processevent_spells",
+            ),
+            models.Index(
+                fields=["at"],
+                include=["move", "process", "department", "owner"],
+                condition=Q(move__in=["submit", "return"]),
+                name="processevent_drafts",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.move} ({self.from_stage} → {self.to_stage})"

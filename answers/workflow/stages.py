@@ -239,6 +239,7 @@ def apply_move(process, name, *, actor=None, owner=None, comment="", department=
         event.stage_days, event.stage_owner_id = _spell(
             process, current, when, holder=holder, opening_owner=event.owner_id
         )
+        event.department_id = process.question.department_id
         if "department" in move.needs:
             process.transfer_department = department
             process.transfer_date = timezone.localdate(when)

@@ -140,8 +140,9 @@ def statistics_for(start, end):
     """The figures for ``start`` to ``end`` (dates, both included), overall, by team and owner.
 
     Every figure is counted by the database, grouped, from what each move
-    and each question keeps: five queries however many moves and answers
-    the period holds.
+    keeps (its spell, owner and team) and each question keeps (its answer's
+    state and date, read from one index): five queries however many moves
+    and answers the period holds.
     """
     first = datetime.datetime.combine(
         start, datetime.time.min, tzinfo=timezone.get_current_timezone()
@@ -156,10 +157,17 @@ def statistics_for(start, end):
         label = name or "No department"
         return teams.setdefault(label, Row(label))
 
-    def owner(user):
-        return owners.setdefault(_name(user), Row(_name(user)))
+    by_owner_id = {}
 
-    department = "process__question__department__name"
+    def owner(group, prefix):
+        # Each owner's row once, by id: rows come grouped many to an owner.
+        pk = group[f"{prefix}id"]
+        if pk not in by_owner_id:
+            label = _name(_user(group, prefix))
+            by_owner_id[pk] = owners.setdefault(label, Row(label))
+        return by_owner_id[pk]
+
+    department = "department__name"
     moves = ProcessEvent.objects.filter(at__gte=first, at__lt=last)
 
     # Time in each stage: the spells that ended in the period, as a
@@ -171,7 +179,7 @@ def statistics_for(start, end):
         .order_by()
     )
     for group in spells:
-        rows = [overall, team(group[department]), owner(_user(group, "stage_owner__"))]
+        rows = [overall, team(group[department]), owner(group, "stage_owner__")]
         for row in rows:
             row.days[group["from_stage"]][group["stage_days"]] += group["n"]
 
@@ -187,7 +195,7 @@ def statistics_for(start, end):
         for group in drafts.values(department).annotate(**tally).order_by()
     ]
     grouped += [
-        (owner(_user(group, "owner__")), group)
+        (owner(group, "owner__"), group)
         for group in drafts.values(*_user_fields("owner__")).annotate(**tally).order_by()
     ]
     for row, group in grouped:
@@ -210,7 +218,7 @@ def statistics_for(start, end):
         .order_by()
     )  # fmt: skip
     for group in answered:
-        rows = [overall, team(group["department__name"]), owner(_user(group, "process__owner__"))]
+        rows = [overall, team(group["department__name"]), owner(group, "process__owner__")]
         for row in rows:
             row.answered += group["answered"]
             row.on_time += group["on_time"]

@@ -1,8 +1,7 @@
 """Statistics: median working days per stage, share returned, share on time, by team and owner."""
 
-import datetime
-
 import collections
+import datetime
 import statistics
 
 import pytest
@@ -101,11 +100,18 @@ def test_moves_recorded_before_spells_were_kept_are_filled_in_alike(
     road(a, team, drafter, deputy, private_office, returned=False, answered_on=D(2025, 2, 19))
     road(b, team, other_drafter, deputy, private_office, returned=True,
          answered_on=D(2025, 2, 20))  # fmt: skip
-    kept = list(ProcessEvent.objects.order_by("id").values_list("stage_days", "stage_owner"))
-    assert any(days for days, _ in kept)
-    ProcessEvent.objects.update(stage_days=None, stage_owner=None)
+    kept = list(
+        ProcessEvent.objects.order_by("id").values_list("stage_days", "stage_owner", "department")
+    )
+    assert any(days for days, _, _ in kept) and all(team for _, _, team in kept)
+    ProcessEvent.objects.update(stage_days=None, stage_owner=None, department=None)
     migration = importlib.import_module("answers.migrations.0014_process_event_spells")
     migration.fill(apps, None)
     assert (
-        list(ProcessEvent.objects.order_by("id").values_list("stage_days", "stage_owner")) == kept
+        list(
+            ProcessEvent.objects.order_by("id").values_list(
+                "stage_days", "stage_owner", "department"
+            )
+        )
+        == kept
     )

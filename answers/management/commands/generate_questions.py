@@ -593,6 +593,7 @@ class Command(BaseCommand):
                     step_name=step,
                     stage_days=days,
                     stage_owner_id=held_by,
+                    department_id=busiest["department"],
                 )
                 yield previous
 
