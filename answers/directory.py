@@ -16,7 +16,7 @@ with ``/questions/`` and its CSV, JSON and feed. Department figures come from
 
 import datetime
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -64,14 +64,20 @@ def _latest(params, queryset=None, *, order=None):
 
 
 def _with_answer_spans(posts):
-    """Each post's first and latest answer dates, in one grouped query over
-    those posts' answers (the answer_minister_newest index), newest first."""
+    """Each post's first and latest answer dates, newest first.
+
+    One query, reading two entries of the answer_minister_newest index per
+    post (its first and its last answer), not every answer a minister gave.
+    """
+    by_date = Answer.objects.filter(minister=OuterRef("pk")).values("date_answered")
     spans = {
-        row["minister_id"]: (row["first"], row["last"])
-        for row in Answer.objects.filter(minister__in=[post.pk for post in posts])
-        .values("minister_id")
-        .annotate(first=Min("date_answered"), last=Max("date_answered"))
-        .order_by()
+        row["pk"]: (row["first"], row["last"])
+        for row in Minister.objects.filter(pk__in=[post.pk for post in posts])
+        .annotate(
+            first=Subquery(by_date.order_by("date_answered")[:1]),
+            last=Subquery(by_date.order_by("-date_answered")[:1]),
+        )
+        .values("pk", "first", "last")
     }
     for post in posts:
         post.first_answer, post.last_answer = spans.get(post.pk, (None, None))
