@@ -227,13 +227,6 @@ def pages(rare_word):
     ]
 
 
-def _is_member_select(sql_text):
-    """The "Asked by" / "Answered by" drop-downs' queries: every member who ever
-    asked or answered, read through the questions or answers tables."""
-    text = " ".join(sql_text.split())
-    return text.startswith('SELECT DISTINCT "answers_member"') and "INNER JOIN" in text
-
-
 def measure(client, url, runs):
     from django.db import connection
 
@@ -249,7 +242,7 @@ def measure(client, url, runs):
             sql[0] += elapsed
             queries.append((elapsed * 1000, sql_text))
 
-    totals, sqls, selects = [], [], []
+    totals, sqls = [], []
     status = None
     slowest = []
     for attempt in range(runs + 1):
@@ -270,13 +263,11 @@ def measure(client, url, runs):
         if attempt:  # the first fetch warms caches
             totals.append(elapsed * 1000)
             sqls.append(sql[0] * 1000)
-            selects.append(sum(ms for ms, text in queries if _is_member_select(text)))
             slowest.append(max(queries, default=(0.0, "")))
     top = sorted(slowest)[len(slowest) // 2]
     return {
         "ms": statistics.median(totals),
         "sql_ms": statistics.median(sqls),
-        "member_selects_ms": statistics.median(selects),
         "status": status,
         "slowest_query_ms": top[0],
         "slowest_query": " ".join(top[1].split())[:300],
@@ -361,12 +352,7 @@ def fmt(value):
 
 
 def table(sizes, results):
-    """Markdown: each page at each size, the ratio, SQL time and the admin beside it.
-
-    "member selects" is the time of the "Asked by" / "Answered by" drop-downs'
-    queries at the larger size, shown apart because they are read through
-    every question and answer; "less selects" is the page without them.
-    """
+    """Markdown: each page at each size, the ratio, SQL time and the admin beside it."""
     small, large = [label(s) for s in sizes[:2]] + [None] * (2 - len(sizes[:2]))
     if not large:
         lines = ["| page | ms | SQL ms | admin ms |", "|---|---|---|---|"]
@@ -378,19 +364,14 @@ def table(sizes, results):
         return "\n".join(lines)
     lines = [
         f"| page | {small} ms | {large} ms | {large} ÷ {small} | SQL at {large} | "
-        f"member selects at {large} | less selects: {small} / {large} / ratio | "
         f"admin at {small} | admin at {large} |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, a in results[small].items():
         b = results[large][name]
         ratio = b["ms"] / a["ms"] if a["ms"] else float("nan")
-        a_less = a["ms"] - a.get("member_selects_ms", 0)
-        b_less = b["ms"] - b.get("member_selects_ms", 0)
         lines.append(
             f"| `{name}` | {fmt(a['ms'])} | {fmt(b['ms'])} | {ratio:.2f} | {fmt(b['sql_ms'])} | "
-            f"{fmt(b.get('member_selects_ms', 0))} | {fmt(a_less)} / {fmt(b_less)} / "
-            f"{b_less / a_less if a_less else float('nan'):.2f} | "
             f"{fmt(a.get('admin', {}).get('ms'))} | {fmt(b.get('admin', {}).get('ms'))} |"
             + ("" if b["status"] == 200 else f" status {b['status']}")
         )
@@ -419,10 +400,12 @@ def main():
 
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
+    if not args.skip_build:
+        # Every database first, so that each size is measured on a quiet server.
+        for size in sizes:
+            build(size, database_url(size, args.sqlite))
     for size in sizes:
         url = database_url(size, args.sqlite)
-        if not args.skip_build:
-            build(size, url)
         print(f"Measuring {size:,} questions ({url}) …", file=sys.stderr)
         env = {
             **os.environ,

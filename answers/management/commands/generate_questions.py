@@ -18,11 +18,13 @@ once each, so a benchmark can search for a word found in one question.
 
 The department with the most questions runs them through the answering
 process, as a department using the tracker does: every one of its questions
-of the last two years has a process (commissioned to one of a dozen policy
-leads, drafted, cleared in two steps, some returned, answered), its moves
-recorded; those still owed an answer stand at every open stage. The sample
-month names members by id only, so each member the corpus creates is given
-a made-up name, party and constituency (the Members API is not asked).
+of the last two years has a process (commissioned to a policy lead,
+drafted, cleared in two steps, some returned, answered), its moves
+recorded; those still owed an answer stand at every open stage. Forty
+policy leads draft, four deputy directors clear first and the private office
+last. The sample month names members by id only, so each member the corpus
+creates is given a made-up name, party and constituency (the Members API is
+not asked).
 
 On PostgreSQL the rows are loaded with ``COPY``, triggers and secondary
 indexes off except the search-vector trigger, and the indexes are built
@@ -46,7 +48,7 @@ from django.utils import timezone
 from answers import summary
 from answers.columns import AnswerState, answer_date, answer_state
 from answers.deadlines import due_date_for
-from answers.groups import DRAFTERS
+from answers.groups import DRAFTERS, STAFF
 from answers.models import (
     Answer,
     AnswerProcess,
@@ -100,7 +102,8 @@ PLACES = [
 
 # The answering process of the busiest department over its last two years.
 PROCESS_DAYS = 730
-POLICY_LEADS = 12
+POLICY_LEADS = 40
+DEPUTY_DIRECTORS = 4
 OPEN_STAGES_SPREAD = [
     (Stage.NEW, 1), (Stage.TRANSFERRED_IN, 1), (Stage.COMMISSIONED, 3), (Stage.REJECTED, 1),
     (Stage.DRAFTING, 6), (Stage.IN_CLEARANCE, 4), (Stage.CLEARED, 2), (Stage.TRANSFERRED_OUT, 1),
@@ -491,18 +494,24 @@ class Command(BaseCommand):
         if not questions:
             return
         drafters = Group.objects.get(name=DRAFTERS)
-        leads = []
-        for n in range(1, POLICY_LEADS + 1):
+        office, _ = Group.objects.get_or_create(name="Private office")
+
+        def person(username, *groups):
             user, created = User.objects.get_or_create(
-                username=f"policy.lead{n}",
+                username=username,
                 defaults={"first_name": rng.choice(FIRST_NAMES), "last_name": rng.choice(SURNAMES)},
             )
             if created:
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
-            user.groups.add(drafters)
-            leads.append(user)
-        deputy, team = leads[0], leads[-1]
+            user.groups.add(*groups)
+            return user
+
+        # Policy leads draft; deputy directors clear first, private office last.
+        leads = [person(f"policy.lead{n}", drafters) for n in range(1, POLICY_LEADS + 1)]
+        deputies = [person(f"deputy.director{n}", drafters) for n in range(1, DEPUTY_DIRECTORS + 1)]
+        person("private.office1", drafters, office)
+        team = person("pq.team1", Group.objects.get(name=STAFF))
         open_stages = [stage for stage, weight in OPEN_STAGES_SPREAD for _ in range(weight)]
         processes, moves = [], {}
         for pk, tabled, due, state, answered_on in questions:
@@ -537,6 +546,7 @@ class Command(BaseCommand):
         steps = []
         for process in processes:
             if process.stage == Stage.IN_CLEARANCE:
+                deputy = rng.choice(deputies)
                 due = due_of[process.question_id]
                 steps.append(
                     QuestionStep(
@@ -552,7 +562,7 @@ class Command(BaseCommand):
                         process_id=process_ids[process.question_id],
                         position=2,
                         name="Private office",
-                        group=drafters,
+                        group=office,
                         deadline=due,
                     )
                 )
