@@ -18,7 +18,7 @@ from django.utils import timezone
 from answers.columns import AnswerState, answer_date, answer_state
 from answers.deadlines import working_days_between
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
-from answers.models import Question
+from answers.models import Department, Question
 from answers.people import display_name
 
 from .models import ProcessEvent, Stage
@@ -122,27 +122,14 @@ def _name(user):
     return display_name(user) if user else "No owner"
 
 
-def _user(group, prefix):
-    """An unsaved user from a grouped row's ``<prefix>id``, username and names; None for none."""
-    if group[f"{prefix}id"] is None:
-        return None
-    return get_user_model()(
-        pk=group[f"{prefix}id"], username=group[f"{prefix}username"],
-        first_name=group[f"{prefix}first_name"], last_name=group[f"{prefix}last_name"],
-    )  # fmt: skip
-
-
-def _user_fields(prefix):
-    return [f"{prefix}{name}" for name in ("id", "username", "first_name", "last_name")]
-
-
 def statistics_for(start, end):
     """The figures for ``start`` to ``end`` (dates, both included), overall, by team and owner.
 
-    Every figure is counted by the database, grouped, from what each move
-    keeps (its spell, owner and team) and each question keeps (its answer's
-    state and date, read from one index): five queries however many moves
-    and answers the period holds.
+    Every figure is counted by the database, grouped by ids, from what each
+    move keeps (its spell, owner and team) and each question keeps (its
+    answer's state and date, read from one index); the teams' and owners'
+    names are read once at the end. Seven queries however many moves and
+    answers the period holds.
     """
     first = datetime.datetime.combine(
         start, datetime.time.min, tzinfo=timezone.get_current_timezone()
@@ -151,36 +138,23 @@ def statistics_for(start, end):
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
     overall = Row("All questions")
-    teams, owners = {}, {}
+    teams, owners = {}, {}  # by department id, by user id
 
-    def team(name):
-        label = name or "No department"
-        return teams.setdefault(label, Row(label))
+    def rows(team, owner):
+        return [overall, teams.setdefault(team, Row("")), owners.setdefault(owner, Row(""))]
 
-    by_owner_id = {}
-
-    def owner(group, prefix):
-        # Each owner's row once, by id: rows come grouped many to an owner.
-        pk = group[f"{prefix}id"]
-        if pk not in by_owner_id:
-            label = _name(_user(group, prefix))
-            by_owner_id[pk] = owners.setdefault(label, Row(label))
-        return by_owner_id[pk]
-
-    department = "department__name"
     moves = ProcessEvent.objects.filter(at__gte=first, at__lt=last)
 
     # Time in each stage: the spells that ended in the period, as a
     # histogram of working days for each stage, team and owner.
     spells = (
         moves.filter(stage_days__isnull=False)
-        .values("from_stage", department, *_user_fields("stage_owner__"), "stage_days")
+        .values("from_stage", "department", "stage_owner", "stage_days")
         .annotate(n=Count("id"))
         .order_by()
     )
     for group in spells:
-        rows = [overall, team(group[department]), owner(group, "stage_owner__")]
-        for row in rows:
+        for row in rows(group["department"], group["stage_owner"]):
             row.days[group["from_stage"]][group["stage_days"]] += group["n"]
 
     # Drafts submitted and returned: each question once, however many rounds.
@@ -191,12 +165,12 @@ def statistics_for(start, end):
     }
     grouped = [(overall, drafts.aggregate(**tally))]
     grouped += [
-        (team(group[department]), group)
-        for group in drafts.values(department).annotate(**tally).order_by()
+        (teams.setdefault(group["department"], Row("")), group)
+        for group in drafts.values("department").annotate(**tally).order_by()
     ]
     grouped += [
-        (owner(group, "owner__"), group)
-        for group in drafts.values(*_user_fields("owner__")).annotate(**tally).order_by()
+        (owners.setdefault(group["owner"], Row("")), group)
+        for group in drafts.values("owner").annotate(**tally).order_by()
     ]
     for row, group in grouped:
         row.submitted += group["submitted"]
@@ -211,17 +185,23 @@ def statistics_for(start, end):
             state=AnswerState.SUBSTANTIVE, answered_on__gte=start, answered_on__lte=end,
             due_date__isnull=False,
         )
-        .values("department__name", *_user_fields("process__owner__"))
+        .values("department", "process__owner")
         .annotate(
             answered=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_date")))
         )
         .order_by()
     )  # fmt: skip
     for group in answered:
-        rows = [overall, team(group["department__name"]), owner(group, "process__owner__")]
-        for row in rows:
+        for row in rows(group["department"], group["process__owner"]):
             row.answered += group["answered"]
             row.on_time += group["on_time"]
+
+    names = Department.objects.in_bulk([pk for pk in teams if pk is not None])
+    for pk, row in teams.items():
+        row.label = names[pk].name if pk in names else "No department"
+    people = get_user_model().objects.in_bulk([pk for pk in owners if pk is not None])
+    for pk, row in owners.items():
+        row.label = _name(people.get(pk))
     return {
         "overall": overall,
         "teams": sorted(teams.values(), key=lambda r: r.label),
