@@ -250,12 +250,13 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     house = models.CharField(max_length=10, choices=House.choices, default=House.COMMONS)
     # UINs are reused (per Parliament in the Commons, per session in the
-    # Lords), so they are not unique on their own.
-    uin = models.CharField("UIN", max_length=30, blank=True, db_index=True)
+    # Lords), so they are not unique on their own. Indexed in Meta.
+    uin = models.CharField("UIN", max_length=30, blank=True)
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament question id"
     )
-    date_tabled = models.DateField(null=True, blank=True, db_index=True)
+    # Indexed newest first with the id (Meta), which serves ranges too.
+    date_tabled = models.DateField(null=True, blank=True)
     date_for_answer = models.DateField(null=True, blank=True)
     is_named_day = models.BooleanField("named day", default=False)
     heading = models.CharField(max_length=500)
@@ -263,11 +264,23 @@ class Question(models.Model):
     # The Parliament list endpoint cuts question text at 255 characters; such
     # questions are completed from the detail endpoint.
     text_is_truncated = models.BooleanField(default=False)
+    # Both lead an index of their questions newest first (migrations 0006
+    # and 0010), which also serves what an index of their own would.
     asking_member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="questions_asked"
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions_asked",
+        db_index=False,
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        db_index=False,
     )
     is_withdrawn = models.BooleanField("withdrawn", default=False)
     date_withdrawn = models.DateField(null=True, blank=True)
@@ -276,12 +289,14 @@ class Question(models.Model):
     # stored so that "due today" and "overdue" are indexed filters.
     due_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
     source_url = models.URLField(max_length=1000, blank=True)
+    # Indexed in Meta where set: imported questions (nearly all) have none.
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="questions_logged",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -291,7 +306,13 @@ class Question(models.Model):
     # (answers.search, migration 0006): a ``search_vector`` column on
     # PostgreSQL, an FTS5 table on SQLite. Python never reads or writes it.
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # The history of a question is read by its id: no other column of the
+    # historical table is indexed, so that an import writing a history row
+    # for each of its questions maintains two indexes there, not eleven.
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at"],
+        no_db_index=["parliament_id", "due_date", "asking_member", "department", "logged_by"],
+    )
     objects = QuestionQuerySet.as_manager()
 
     # Set on the questions of a search results page (answers.search); a
@@ -320,6 +341,14 @@ class Question(models.Model):
             # The house filter is usually combined with a date range.
             models.Index(fields=["house", "-date_tabled"], name="question_house_tabled"),
             models.Index(fields=["is_withdrawn", "due_date"], name="question_open_due"),
+            # A question by its UIN (searches, grouped questions); exact only.
+            models.Index(fields=["uin"], name="question_uin"),
+            # Who logged a question, for the few logged by hand (deleting a user).
+            models.Index(
+                fields=["logged_by"],
+                name="question_logged_by",
+                condition=Q(logged_by__isnull=False),
+            ),
             # Questions logged from page text, which the API importer matches by
             # UIN: a few among a million, found without visiting every
             # question that shares a (reused) UIN.
@@ -410,10 +439,16 @@ class GroupedQuestionRef(models.Model):
 
 class Answer(models.Model):
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
+    # Both are indexed by answer_minister_newest and answer_newest (Meta).
     minister = models.ForeignKey(
-        Minister, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+        Minister,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        db_index=False,
     )
-    date_answered = models.DateField(db_index=True)
+    date_answered = models.DateField()
     # Sanitised HTML (answers.text.sanitise_html); plain-text answers are
     # stored as escaped paragraphs.
     text = models.TextField("answer text", blank=True)
@@ -433,7 +468,10 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "question_date_tabled"])
+    # Read by question (the staff "what changed" list), so that is indexed.
+    history = HistoricalRecords(
+        excluded_fields=["version", "updated_at", "question_date_tabled"], no_db_index=["minister"]
+    )
 
     class Meta:
         constraints = [
@@ -449,8 +487,6 @@ class Answer(models.Model):
             # A minister's answers newest first, and the first and latest
             # answers of each post (member and department pages).
             models.Index(fields=["minister", "-date_answered"], name="answer_minister_newest"),
-            # The status filter ("holding answer").
-            models.Index(fields=["is_holding"], name="answer_holding"),
         ]
 
     def __str__(self):
