@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Max, Min
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -242,12 +243,15 @@ class YearFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # Two queries: SQLite reads one end of an index for MIN or for MAX
-        # alone, but the whole table for both at once.
-        dated = model_admin.model._default_manager.exclude(**{self.field_name: None})
-        first = dated.order_by(self.field_name).values_list(self.field_name, flat=True).first()
+        # alone, but the whole table for both at once. As aggregates, not
+        # ORDER BY … LIMIT 1: the date's index is newest first with undated
+        # rows last, which PostgreSQL reads for MIN and MAX but not for an
+        # ordering whose undated rows would come first.
+        rows = model_admin.model._default_manager
+        first = rows.aggregate(first=Min(self.field_name))["first"]
         if not first:
             return []
-        last = dated.order_by(f"-{self.field_name}").values_list(self.field_name, flat=True)[0]
+        last = rows.aggregate(last=Max(self.field_name))["last"]
         years = range(last.year, first.year - 1, -1)
         return [(str(year), str(year)) for year in years]
 

@@ -255,8 +255,7 @@ class Question(models.Model):
     parliament_id = models.PositiveIntegerField(
         null=True, blank=True, unique=True, verbose_name="Parliament question id"
     )
-    # Indexed newest first with the id (Meta), which serves ranges too.
-    date_tabled = models.DateField(null=True, blank=True)
+    date_tabled = models.DateField(null=True, blank=True, db_index=True)
     date_for_answer = models.DateField(null=True, blank=True)
     is_named_day = models.BooleanField("named day", default=False)
     heading = models.CharField(max_length=500)
@@ -311,7 +310,14 @@ class Question(models.Model):
     # for each of its questions maintains two indexes there, not eleven.
     history = HistoricalRecords(
         excluded_fields=["version", "updated_at"],
-        no_db_index=["parliament_id", "due_date", "asking_member", "department", "logged_by"],
+        no_db_index=[
+            "parliament_id",
+            "date_tabled",
+            "due_date",
+            "asking_member",
+            "department",
+            "logged_by",
+        ],  # fmt: skip
     )
     objects = QuestionQuerySet.as_manager()
 
@@ -439,7 +445,7 @@ class GroupedQuestionRef(models.Model):
 
 class Answer(models.Model):
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
-    # Both are indexed by answer_minister_newest and answer_newest (Meta).
+    # Indexed with the date by answer_minister_newest (Meta).
     minister = models.ForeignKey(
         Minister,
         on_delete=models.PROTECT,
@@ -448,7 +454,7 @@ class Answer(models.Model):
         related_name="answers",
         db_index=False,
     )
-    date_answered = models.DateField()
+    date_answered = models.DateField(db_index=True)
     # Sanitised HTML (answers.text.sanitise_html); plain-text answers are
     # stored as escaped paragraphs.
     text = models.TextField("answer text", blank=True)
@@ -470,7 +476,8 @@ class Answer(models.Model):
 
     # Read by question (the staff "what changed" list), so that is indexed.
     history = HistoricalRecords(
-        excluded_fields=["version", "updated_at", "question_date_tabled"], no_db_index=["minister"]
+        excluded_fields=["version", "updated_at", "question_date_tabled"],
+        no_db_index=["minister", "date_answered"],
     )
 
     class Meta:
@@ -482,8 +489,6 @@ class Answer(models.Model):
             ),
         ]
         indexes = [
-            # "Newest answered" ordering and the answered-from/to filter.
-            models.Index(fields=["-date_answered"], name="answer_newest"),
             # A minister's answers newest first, and the first and latest
             # answers of each post (member and department pages).
             models.Index(fields=["minister", "-date_answered"], name="answer_minister_newest"),

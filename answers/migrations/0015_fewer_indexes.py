@@ -1,12 +1,16 @@
 """Indexes nothing reads, dropped: every import writes each of them.
 
-- ``answers_question``: date_tabled, department and asking member each lead
-  an index of the list's order (migrations 0006 and 0010) that serves what a
-  plain index would; the UIN keeps one plain index (exact matches only, so no
+- ``answers_question``: department and asking member each lead an index of
+  the list's order (migrations 0006 and 0010) that serves what a plain index
+  would; the UIN keeps one plain index (exact matches only, so no
   pattern-matching copy on PostgreSQL); who logged a question is indexed only
-  where set.
-- ``answers_answer``: date_answered and minister lead answer_newest and
-  answer_minister_newest; nothing filters on the holding flag of answers.
+  where set. (The tabling date keeps its plain index beside the newest-first
+  one: PostgreSQL reads an index for an order only when its NULLs fall the
+  same way, and the admin sorts the column both ways.)
+- ``answers_answer``: the minister leads answer_minister_newest; nothing
+  filters on the holding flag of answers; answer_newest (newest first,
+  undated last) is left to the plain date index, since every answer has a
+  date and nothing orders them undated last any more.
 - The historical tables are read by record (id, or question for answers):
   their other indexes, history dates included, are dropped.
 
@@ -22,7 +26,7 @@ from django.db import migrations, models
 
 # The fields whose own indexes go, by model.
 FIELDS = {
-    "answer": ["date_answered", "minister"],
+    "answer": ["minister"],
     "historicalanswer": ["date_answered", "history_date", "minister"],
     "historicalfollowupaction": ["history_date"],
     "historicalinternalnote": ["history_date"],
@@ -36,7 +40,7 @@ FIELDS = {
         "parliament_id",
         "uin",
     ],
-    "question": ["asking_member", "date_tabled", "department", "logged_by", "uin"],
+    "question": ["asking_member", "department", "logged_by", "uin"],
 }
 
 
@@ -80,13 +84,12 @@ class Migration(migrations.Migration):
             model_name="answer",
             name="answer_holding",
         ),
+        migrations.RemoveIndex(
+            model_name="answer",
+            name="answer_newest",
+        ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name="answer",
-                    name="date_answered",
-                    field=models.DateField(),
-                ),
                 migrations.AlterField(
                     model_name="answer",
                     name="minister",
@@ -209,11 +212,6 @@ class Migration(migrations.Migration):
                         related_name="questions_asked",
                         to="answers.member",
                     ),
-                ),
-                migrations.AlterField(
-                    model_name="question",
-                    name="date_tabled",
-                    field=models.DateField(blank=True, null=True),
                 ),
                 migrations.AlterField(
                     model_name="question",

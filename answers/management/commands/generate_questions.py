@@ -311,13 +311,16 @@ class Command(BaseCommand):
                 )
                 answer_text = source.get("answerText") or "The information requested is not held."
                 held = rng.random() < 0.02
-                answered_on = tabled + datetime.timedelta(days=rng.randint(1, 30))
+                # Never in the future: a recent question is answered by today.
+                answered_on = min(tabled + datetime.timedelta(days=rng.randint(1, 30)), today)
                 # A holding answer is followed by the substantive one within
                 # weeks: only recent questions are still held.
                 holding_on = answered_on if held else None
                 holding = held and age < 90
                 if held and not holding:
-                    answered_on = holding_on + datetime.timedelta(days=rng.randint(5, 40))
+                    answered_on = min(
+                        holding_on + datetime.timedelta(days=rng.randint(5, 40)), today
+                    )
                 correction = not held and rng.random() < 0.01
                 answer = {
                     "question_id": question["id"],
