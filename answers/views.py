@@ -82,18 +82,27 @@ class CappedPaginator(Paginator):
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
+    def known_count(self, count):
+        """Take ``count`` as the number of rows instead of counting them."""
+        self.limit = COUNT_LIMIT
+        self._capped = count > self.limit
+        self.__dict__["count"] = min(count, self.limit)
+
     @property
     def capped(self):
         return self.count is not None and self._capped
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None):
     """A page of ``queryset`` and a message when the page asked for is not there.
 
     A page number that is not a number, or past the end, shows the nearest
-    real page with an explanation instead of a 404 or a 500.
+    real page with an explanation instead of a 404 or a 500. ``count``, when
+    the caller has counted the rows already, saves counting them again.
     """
     paginator = CappedPaginator(queryset, per_page)
+    if count is not None:
+        paginator.known_count(count)
     raw = request.GET.get("page", "1")
     error = ""
     try:

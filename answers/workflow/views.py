@@ -370,7 +370,11 @@ def board(request):
         .annotate(n=Count("pk"))
         .order_by("current_step__name")
     )
-    page, page_error = paginate(request, filterset.qs)
+    open_total = sum(counts[s] for s in OPEN_STAGES)
+    # The list as it first opens (every open stage) is what the tiles have
+    # just counted.
+    unfiltered = not any(key != "page" for key in request.GET)
+    page, page_error = paginate(request, filterset.qs, count=open_total if unfiltered else None)
     query = request.GET.copy()
     query.pop("page", None)
     url = reverse("workflow:board")
@@ -396,7 +400,7 @@ def board(request):
             "form": filterset.form,
             "tiles": tiles,
             "by_step": by_step,
-            "open_total": sum(counts[s] for s in OPEN_STAGES),
+            "open_total": open_total,
             "page": page,
             "page_links": page_links(page),
             "page_errors": [page_error] if page_error else [],
