@@ -37,6 +37,7 @@ from answers.columns import AnswerState, answer_state
 from answers.people import display_name
 
 from .models import OPEN_STAGES, AnswerProcess, ProcessEvent, Stage
+from .stats import spell
 
 TEAM = "team"  # the PQ team (Staff): permission answers.manage_process
 OWNER = "owner"  # the policy lead the question is commissioned to (or the team)
@@ -156,8 +157,6 @@ def _spell(process, stage, when, *, holder, opening_owner):
     owner); for the first move, from when the question was logged, held by
     whoever this move names.
     """
-    from .stats import spell
-
     previous = process.events.order_by("-at", "-id").first() if process.pk else None
     if previous is None:
         return spell(stage, process.question.created_at, when, opening_owner, first=True)

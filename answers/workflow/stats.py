@@ -1,9 +1,11 @@
 """Where time goes: median working days per stage, returns, answers on time.
 
 Over a chosen period, for the whole department and by team (the answering
-department) and by owner. Two queries: the moves of every process that moved
-in the period, and the answers given in it, counted by the database per team
-and owner (a quarter's answers are tens of thousands across Whitehall).
+department) and by owner. The figures are counted by the database, grouped,
+from what each move keeps as it is made (the working days spent in the stage
+it ends, who held the question there, and the team; ``spell``) and from the
+answer state and date each question stores: a quarter holds tens of
+thousands of moves and answers across Whitehall, and none is read one by one.
 """
 
 import datetime

@@ -549,26 +549,21 @@ class Command(BaseCommand):
         steps = []
         for process in processes:
             if process.stage == Stage.IN_CLEARANCE:
-                deputy = rng.choice(deputies)
                 due = due_of[process.question_id]
-                steps.append(
-                    QuestionStep(
-                        process_id=process_ids[process.question_id],
-                        position=1,
-                        name="Deputy director",
-                        user=deputy,
-                        deadline=due - datetime.timedelta(days=1) if due else None,
+                clearers = [
+                    ("Deputy director", {"user": rng.choice(deputies)}, -1),
+                    ("Private office", {"group": office}, 0),
+                ]
+                for position, (name, clearer, days) in enumerate(clearers, start=1):
+                    steps.append(
+                        QuestionStep(
+                            process_id=process_ids[process.question_id],
+                            position=position,
+                            name=name,
+                            deadline=due + datetime.timedelta(days=days) if due else None,
+                            **clearer,
+                        )
                     )
-                )
-                steps.append(
-                    QuestionStep(
-                        process_id=process_ids[process.question_id],
-                        position=2,
-                        name="Private office",
-                        group=office,
-                        deadline=due,
-                    )
-                )
         QuestionStep.objects.bulk_create(steps, batch_size=2000)
         current = {
             process_id: step_id
