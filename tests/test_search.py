@@ -10,6 +10,7 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from answers import search, services, views
@@ -245,13 +246,110 @@ def test_exports_and_feed_give_every_match_newest_first(anonymous, make_question
     assert titles == [f"Health {n}" for n in (4, 3, 2, 1, 0)]
 
 
+# --- the newest matches first (PostgreSQL) -------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="SQLite's search reads every match; PostgreSQL's looks at the newest ids first",
+)
+
+
+@pytest.fixture
+def analyse():
+    """ANALYZE the questions, and have the next search read the words' shares afresh."""
+    from answers.search import postgres
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE answers_question")
+        postgres._shares["read"] = None
+
+    yield run
+    postgres._shares["read"] = None
+
+
+def newest_matching(questions, word, limit):
+    return [q.heading for q in sorted(questions, key=lambda q: -q.pk) if word in q.text][:limit]
+
+
+@postgres_only
+def test_a_common_word_is_looked_for_among_the_newest_ids_first(
+    anonymous, make_question, monkeypatch, analyse
+):
+    from answers.search.postgres import first_range
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    questions = [
+        make_question(heading=f"Q{n}", text="To ask about vaccines." if n % 2 else "To ask.")
+        for n in range(120)
+    ]
+    analyse()
+    low, top = first_range("vaccines", 6)
+    # About twice as many ids as the six matches wanted, not all 120.
+    assert low is not None and 0 < top - low < 40
+    assert headings(anonymous.get(LIST, {"q": "vaccines"})) == newest_matching(
+        questions, "vaccines", 5
+    )
+
+
+@postgres_only
+def test_a_word_common_only_long_ago_is_found_in_older_ranges(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """The shares say the newest ids hold enough matches; they do not, so older ids are read."""
+    from answers.search.postgres import first_range
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about prisons." if n < 100 or n in (150, 195) else "To ask.",
+            department="Ministry of Justice" if n < 100 else "Department for Education",
+        )
+        for n in range(200)
+    ]
+    analyse()
+    low, _ = first_range("prisons", 6)
+    assert low is not None and low > questions[150].pk  # the first range holds one match
+    expected = newest_matching(questions, "prisons", 5)
+    assert headings(anonymous.get(LIST, {"q": "prisons"})) == expected
+    # With a filter that leaves no match among the newest ids at all.
+    justice = questions[0].department.pk
+    assert headings(anonymous.get(LIST, {"q": "prisons", "department": justice})) == (
+        newest_matching(questions[:100], "prisons", 5)
+    )
+
+
+@postgres_only
+def test_a_rare_word_or_an_unanalysed_table_is_searched_at_once(make_question, analyse):
+    from answers.search import postgres
+    from answers.search.postgres import first_range
+
+    questions = [
+        make_question(heading=f"Q{n}", text="To ask about Auchtermuchty." if n == 3 else "To ask.")
+        for n in range(60)
+    ]
+    analyse()
+    low, _ = first_range("Auchtermuchty", 6)
+    assert low is None or low < questions[0].pk
+    assert first_range("ask", 6)[0] > questions[0].pk  # in every question: the newest few
+    # Without statistics (a table never analysed) nothing can be said of any word.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = 'answers_question'::regclass")
+    postgres._shares["read"] = None
+    assert first_range("ask", 6)[0] is None
+
+
 # --- query counts ------------------------------------------------------------------
 
 
 # A search costs what the list costs (see test_question_list.LIST_QUERIES):
 #   1. departments for the department select
 #   2. the newest 2,001 matches with their rank (ordered in Python; their
-#      number is the count)
+#      number is the count); on PostgreSQL, before it, the searched words'
+#      lexemes and the highest id, to choose the ids to look among first
 #   3. the page's 25 questions by primary key, with snippets and everything
 #      joined in
 # ("Asked by" and "Answered by" are type-ahead text boxes: no member lists.)
@@ -265,7 +363,8 @@ def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num
             date_answered=datetime.date(2025, 3, 1) if n % 2 else None,
             answered_by=f"Minister {n % 3}",
         )
-    with django_assert_num_queries(3):
+    anonymous.get(LIST, {"q": "vaccine"})  # a process reads the words' shares now and then
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 3):
         response = anonymous.get(LIST, {"q": "vaccine"})
     assert len(headings(response)) == min(rows, 25)
     # Newest first: the matches' keys (their number is the count), the page's

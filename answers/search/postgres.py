@@ -6,6 +6,8 @@ a search reads the index rather than the rows. ``ts_rank``'s default weights
 question above the answer, the answer above the asking member's name.
 """
 
+import time
+
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -17,6 +19,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Concat
 
 from . import START, STOP
+from .query import parse
 
 CONFIG = "english"
 
@@ -48,13 +51,52 @@ def matching(queryset, text):
     return queryset.alias(search_vector=vector()).filter(search_vector=query(text))
 
 
+# How much wider than the words' shares promise the first range of ids is:
+# the shares come from a sample (ANALYZE), and other filters and excluded
+# words leave fewer matches than the words alone.
+MARGIN = 1.5
+
+
 def ranks(queryset, text, limit):
     """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches.
 
     The newest matches are chosen first, with their vectors, and only they
     are ranked: in one query level, PostgreSQL would rank every match before
-    keeping the newest. One pass over the matches, not two.
+    keeping the newest.
+
+    The text index gives every match in the record, and each is then read
+    from the table: a word in one question in a hundred would cost ten
+    thousand reads at a million questions, to keep two thousand. So the
+    search looks first among the newest ids, as many as the words' shares of
+    the record say hold ``limit`` matches (``first_range``), which a
+    block-range index of ids (migration 0016) gives as a few table blocks;
+    then, if those held fewer, among older ids, as many as that range's own
+    share of matches says are needed; and so on to the oldest. The result is
+    the same as one search over every id.
     """
+    found = []
+    low, top = first_range(text, limit)
+    high = None
+    while True:
+        rows = _newest(queryset, text, limit - len(found), low, high)
+        found += rows
+        if len(found) >= limit or low is None:
+            return found
+        searched = (top if high is None else high) - low
+        high = low
+        if rows:
+            wanted = (limit - len(found)) * MARGIN * searched / len(rows)
+            low = int(high - wanted) if high > wanted else None
+        else:
+            low = None  # nothing there: the rest at once
+
+
+def _newest(queryset, text, limit, low, high):
+    """Ranked rows of the ``limit`` newest matches with ``low < pk <= high`` (None: no bound)."""
+    if low is not None:
+        queryset = queryset.filter(pk__gt=low)
+    if high is not None:
+        queryset = queryset.filter(pk__lte=high)
     newest = (
         queryset.select_related(None)
         .order_by("-pk")
@@ -69,6 +111,77 @@ def ranks(queryset, text, limit):
             [CONFIG, text, *params],
         )
         return cursor.fetchall()
+
+
+# Each searched word's lexemes, and the highest question id.
+_LEXEMES = """
+SELECT word, tsvector_to_array(to_tsvector(%s::regconfig, word)),
+    (SELECT max(id) FROM answers_question){shares}
+FROM unnest(%s::text[]) AS word{stats}
+"""
+# With them, now and then: the lexemes ANALYZE found most common in the
+# search vectors, each with its share of questions, then the least and the
+# greatest of those shares and the share of empty vectors. The least bounds
+# every other lexeme's share.
+_STATS = """
+LEFT JOIN (
+    SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
+    FROM pg_stats
+    WHERE schemaname = current_schema() AND tablename = 'answers_question'
+        AND attname = 'search_vector'
+) AS stats ON true
+"""
+# How long a process keeps the shares: ANALYZE changes them slowly, and
+# reading them (thousands of lexemes) costs more than a search.
+SHARES_SECONDS = 600
+_shares = {"read": None, "common": {}, "floor": None}
+
+
+def first_range(text, limit):
+    """``(low, top)``: the id above which ``limit`` matches of ``text`` are likely
+    (None: search every id at once), and the highest id. One query.
+
+    Every positive clause must match, so the matches are at most the rarest
+    clause's share; an OR clause's share is at most the sum of its terms';
+    a term's (a word, or a phrase's words) at most its rarest lexeme's. A
+    lexeme ANALYZE did not find common is rarer than the least it did.
+    """
+    search = parse(text)
+    words = sorted({word for clause in search.positive for term in clause for word in term.words})
+    stale = _shares["read"] is None or time.monotonic() - _shares["read"] > SHARES_SECONDS
+    sql = _LEXEMES.format(
+        shares=", stats.elems, stats.shares" if stale else "", stats=_STATS if stale else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CONFIG, words])
+        rows = cursor.fetchall()
+    if not rows:
+        return None, None
+    if stale:
+        elems, shares = rows[0][3] or [], rows[0][4] or []
+        _shares.update(
+            read=time.monotonic(),
+            common=dict(zip(elems, shares, strict=False)),
+            floor=shares[len(elems)] if elems else None,
+        )
+    common, floor = _shares["common"], _shares["floor"]
+    top = rows[0][2] or 0
+    if floor is None:  # never analysed
+        return None, top
+    lexemes = {row[0]: row[1] for row in rows}
+
+    def share(term):
+        # A term's words must all match: at most its rarest lexeme's share.
+        found = [common.get(lexeme, floor) for word in term.words for lexeme in lexemes[word]]
+        return min(found) if found else None  # only stop words: no bound
+
+    bounds = []
+    for clause in search.positive:
+        terms = [share(term) for term in clause]
+        if None not in terms:
+            bounds.append(sum(terms))
+    width = limit * MARGIN / min(bounds) if bounds and min(bounds) > 0 else top
+    return (int(top - width) if top > width else None), top
 
 
 def with_snippets(queryset, text):
