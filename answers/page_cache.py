@@ -53,8 +53,13 @@ CACHED_VIEWS = frozenset(
 _NOT_STORED = frozenset({"set-cookie", "date", "content-length"})
 
 
-def _snapshot():
-    """The snapshot a query would read now, or None when this connection may have written."""
+def snapshot():
+    """The snapshot a query would read now, or None when this connection may have written.
+
+    None on SQLite, which has no snapshot to name.
+    """
+    if connection.vendor != "postgresql":
+        return None
     if connection.in_atomic_block:
         # Inside a transaction (a test's, or a caller's): it may hold writes
         # of its own, which no snapshot names.
@@ -115,11 +120,9 @@ class PublicPageCacheMiddleware:
             return None
         if match.url_name not in CACHED_VIEWS or match.namespace:
             return None
-        snapshot = _snapshot()
-        if snapshot is None:
+        taken = snapshot()
+        if taken is None:
             return None
         # The day too: statuses such as "overdue" move on at midnight.
-        raw = "\n".join(
-            [timezone.localdate().isoformat(), snapshot, request.get_full_path()]
-        ).encode()
+        raw = "\n".join([timezone.localdate().isoformat(), taken, request.get_full_path()]).encode()
         return "page:" + hashlib.sha256(raw).hexdigest()

@@ -6,14 +6,21 @@ from what each move keeps as it is made (the working days spent in the stage
 it ends, who held the question there, and the team; ``spell``) and from the
 answer state and date each question stores: a quarter holds tens of
 thousands of moves and answers across Whitehall, and none is read one by one.
+
+Counting a quarter still reads every move and answer in it, so the counts
+are kept, for each period, under the database snapshot they were read in
+(``answers.page_cache.snapshot``), and read again only once anything has
+been written since. The names are read each time.
 """
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -21,6 +28,7 @@ from answers.columns import AnswerState, answer_date, answer_state
 from answers.deadlines import working_days_between
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from answers.models import Department, Question
+from answers.page_cache import snapshot
 from answers.people import display_name
 
 from .models import ProcessEvent, Stage
@@ -93,7 +101,7 @@ def median(counts):
 
 @dataclass
 class Row:
-    label: str
+    label: str = ""
     # stage -> {working days: how many spells}
     days: dict = field(default_factory=lambda: defaultdict(Counter))
     submitted: int = 0
@@ -124,6 +132,11 @@ def _name(user):
     return display_name(user) if user else "No owner"
 
 
+# How long counts are kept for a period nobody has written to since: the
+# snapshot, not this, decides whether they are still right.
+COUNTS_SECONDS = 600
+
+
 def statistics_for(start, end):
     """The figures for ``start`` to ``end`` (dates, both included), overall, by team and owner.
 
@@ -131,8 +144,45 @@ def statistics_for(start, end):
     move keeps (its spell, owner and team) and each question keeps (its
     answer's state and date, read from one index); the teams' and owners'
     names are read once at the end. Seven queries however many moves and
-    answers the period holds.
+    answers the period holds, and on PostgreSQL one more for the snapshot;
+    when nothing has been written since the period was last counted, only
+    the snapshot and the names.
     """
+    overall, teams, owners = _counts(start, end)
+    names = Department.objects.in_bulk([pk for pk in teams if pk is not None])
+    for pk, row in teams.items():
+        row.label = names[pk].name if pk in names else "No department"
+    people = get_user_model().objects.in_bulk([pk for pk in owners if pk is not None])
+    for pk, row in owners.items():
+        row.label = _name(people.get(pk))
+    return {
+        "overall": overall,
+        "teams": sorted(teams.values(), key=lambda r: r.label),
+        "owners": sorted(owners.values(), key=lambda r: r.label),
+        "stages": [Stage(s).label for s in MEASURED],
+        "chart": _chart(overall),
+    }
+
+
+def _counts(start, end):
+    """``(overall, {team id: Row}, {owner id: Row})``, kept while the data is unchanged.
+
+    No snapshot (SQLite, or a transaction that has written): counted afresh.
+    """
+    taken = snapshot()
+    key = None
+    if taken is not None:
+        key = "statistics:" + hashlib.sha256(f"{start}|{end}|{taken}".encode()).hexdigest()
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    counts = _count(start, end)
+    if key is not None:
+        cache.set(key, counts, COUNTS_SECONDS)
+    return counts
+
+
+def _count(start, end):
     first = datetime.datetime.combine(
         start, datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
@@ -140,10 +190,10 @@ def statistics_for(start, end):
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=timezone.get_current_timezone()
     )
     overall = Row("All questions")
-    teams, owners = {}, {}  # by department id, by user id
+    teams, owners = defaultdict(Row), defaultdict(Row)  # by department id, by user id
 
     def rows(team, owner):
-        return [overall, teams.setdefault(team, Row("")), owners.setdefault(owner, Row(""))]
+        return [overall, teams[team], owners[owner]]
 
     moves = ProcessEvent.objects.filter(at__gte=first, at__lt=last)
 
@@ -151,13 +201,13 @@ def statistics_for(start, end):
     # histogram of working days for each stage, team and owner.
     spells = (
         moves.filter(stage_days__isnull=False)
-        .values("from_stage", "department", "stage_owner", "stage_days")
+        .values_list("from_stage", "department", "stage_owner", "stage_days")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for group in spells:
-        for row in rows(group["department"], group["stage_owner"]):
-            row.days[group["from_stage"]][group["stage_days"]] += group["n"]
+    for stage, team, owner, days, n in spells:
+        for row in rows(team, owner):
+            row.days[stage][days] += n
 
     # Drafts submitted and returned: each question once, however many rounds.
     drafts = moves.filter(move__in=["submit", "return"])
@@ -167,11 +217,11 @@ def statistics_for(start, end):
     }
     grouped = [(overall, drafts.aggregate(**tally))]
     grouped += [
-        (teams.setdefault(group["department"], Row("")), group)
+        (teams[group["department"]], group)
         for group in drafts.values("department").annotate(**tally).order_by()
     ]
     grouped += [
-        (owners.setdefault(group["owner"], Row("")), group)
+        (owners[group["owner"]], group)
         for group in drafts.values("owner").annotate(**tally).order_by()
     ]
     for row, group in grouped:
@@ -187,30 +237,17 @@ def statistics_for(start, end):
             state=AnswerState.SUBSTANTIVE, answered_on__gte=start, answered_on__lte=end,
             due_date__isnull=False,
         )
-        .values("department", "process__owner")
+        .values_list("department", "process__owner")
         .annotate(
             answered=Count("pk"), on_time=Count("pk", filter=Q(answered_on__lte=F("due_date")))
         )
         .order_by()
     )  # fmt: skip
-    for group in answered:
-        for row in rows(group["department"], group["process__owner"]):
-            row.answered += group["answered"]
-            row.on_time += group["on_time"]
-
-    names = Department.objects.in_bulk([pk for pk in teams if pk is not None])
-    for pk, row in teams.items():
-        row.label = names[pk].name if pk in names else "No department"
-    people = get_user_model().objects.in_bulk([pk for pk in owners if pk is not None])
-    for pk, row in owners.items():
-        row.label = _name(people.get(pk))
-    return {
-        "overall": overall,
-        "teams": sorted(teams.values(), key=lambda r: r.label),
-        "owners": sorted(owners.values(), key=lambda r: r.label),
-        "stages": [Stage(s).label for s in MEASURED],
-        "chart": _chart(overall),
-    }
+    for team, owner, count, on_time in answered:
+        for row in rows(team, owner):
+            row.answered += count
+            row.on_time += on_time
+    return overall, dict(teams), dict(owners)
 
 
 BAR = 28  # px per bar, gap included
