@@ -15,6 +15,11 @@ the median time of the page's own SQL, and, beside the list pages, the stock
 Django admin changelist on the same data. Streaming responses (CSV) are timed
 to their first data row, as a browser sees them start.
 
+The sizes are measured in turn, ``--rounds`` times (default 3), and each page
+keeps its quickest round's figures: something else on the machine for a few
+seconds (a page-cache reclaim, a neighbour's burst) then slows one round of
+one size, not the ratio.
+
 ``--sqlite`` measures a SQLite file instead (``bench/.data/bench<size>.sqlite3``).
 """
 
@@ -378,12 +383,41 @@ def table(sizes, results):
     return "\n".join(lines)
 
 
+def measure_size(size, args, round_):
+    """Every page at ``size``, in a process of its own (Django's settings name one database)."""
+    url = database_url(size, args.sqlite)
+    print(f"Measuring {size:,} questions ({url}), round {round_} …", file=sys.stderr)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, "--inside", "--runs", str(args.runs)]
+        + [f"--only={part}" for part in args.only or []],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sizes", default="10000,1000000", help="Corpus sizes (default 10000,1000000)."
     )
     parser.add_argument("--runs", type=int, default=9, help="Timed fetches per page (default 9).")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="Times every size is measured, in turn; each page keeps its quickest round "
+        "(default 3).",
+    )
     parser.add_argument("--sqlite", action="store_true", help="Measure SQLite files instead.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     parser.add_argument(
@@ -404,25 +438,14 @@ def main():
         # Every database first, so that each size is measured on a quiet server.
         for size in sizes:
             build(size, database_url(size, args.sqlite))
-    for size in sizes:
-        url = database_url(size, args.sqlite)
-        print(f"Measuring {size:,} questions ({url}) …", file=sys.stderr)
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "SECRET_KEY": "bench",
-            "ALLOWED_HOSTS": "127.0.0.1",
-        }
-        out = subprocess.run(
-            [sys.executable, __file__, "--inside", "--runs", str(args.runs)]
-            + [f"--only={part}" for part in args.only or []],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        results[label(size)] = json.loads(out.stdout)
+    rounds = 1 if args.only == ["full CSV"] else args.rounds
+    for round_ in range(1, rounds + 1):
+        for size in sizes:
+            measured = measure_size(size, args, round_)
+            kept = results.setdefault(label(size), measured)
+            for name, result in measured.items():
+                if "ms" in result and result["ms"] < kept[name]["ms"]:
+                    kept[name] = result
     if args.only == ["full CSV"]:
         print("| questions | rows a second | seconds | MB | memory growth MB |")
         print("|---|---|---|---|---|")
