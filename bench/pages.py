@@ -152,6 +152,7 @@ def pages(rare_word):
             None,
         ),
         ("/questions/?q=dentists OR opticians", "/questions/?q=dentists+OR+opticians", None),
+        ("/questions/?q=veteran (one question in fifty)", "/questions/?q=veteran", None),
         ("/questions/?q=<a member's name>", f"/questions/?q={surname}", None),
         (
             "/questions/?q=health&sort=newest_tabled",
@@ -172,6 +173,11 @@ def pages(rare_word):
             "/questions/?department=<Health>&status=answered&sort=newest_answered",
             f"/questions/?department={dept}&status=answered&sort=newest_answered",
             admin + f"?department__id__exact={dept}",
+        ),
+        (
+            "/questions/?department=<Health>&status=withdrawn",
+            f"/questions/?department={dept}&status=withdrawn",
+            None,
         ),
         (
             "/questions/?house=Lords&tabled_from=2020-01-01",
