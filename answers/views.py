@@ -59,8 +59,7 @@ class CappedPaginator(Paginator):
                 self._keys = keys
         else:
             counted = len(rows)
-        self._capped = counted > self.limit
-        return min(counted, self.limit)
+        return self._capped_at_limit(counted)
 
     def page(self, number):
         """A page whose rows are chosen by primary key first, then joined.
@@ -85,8 +84,11 @@ class CappedPaginator(Paginator):
     def known_count(self, count):
         """Take ``count`` as the number of rows instead of counting them."""
         self.limit = COUNT_LIMIT
-        self._capped = count > self.limit
-        self.__dict__["count"] = min(count, self.limit)
+        self.__dict__["count"] = self._capped_at_limit(count)
+
+    def _capped_at_limit(self, counted):
+        self._capped = counted > self.limit
+        return min(counted, self.limit)
 
     @property
     def capped(self):

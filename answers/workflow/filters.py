@@ -34,22 +34,15 @@ def late_parliament(today):
     return Q(stage__in=OPEN_STAGES, due_date__lt=today)
 
 
-def still_owed(questions):
-    """``questions`` narrowed to those still owed an answer, through the index that holds them.
-
-    Every open stage is one of these: recording or importing an answer closes
-    the process (``services.questions_changed``). Said outright, so that the
-    database reads the few thousand owed questions and their processes rather
-    than working out the stage of every question ever answered.
-    """
-    return questions.unanswered()
-
-
 class OwnerFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
 class BoardFilter(django_filters.FilterSet):
+    # Every open stage is one of a question still owed an answer (recording or
+    # importing an answer closes the process), so the open stages are asked of
+    # ``unanswered()``: the database then reads the few thousand owed
+    # questions from their index, not the stage of every question answered.
     stage = django_filters.ChoiceFilter(
         label="Stage", choices=STAGE_CHOICES, method="filter_stage", empty_label="Any stage"
     )
@@ -84,13 +77,13 @@ class BoardFilter(django_filters.FilterSet):
 
     def filter_stage(self, queryset, name, value):
         if value == "open":
-            return still_owed(queryset).filter(stage__in=OPEN_STAGES)
+            return queryset.unanswered().filter(stage__in=OPEN_STAGES)
         if value == LATE_INTERNAL:
             return queryset.filter(late_internal(self.today), process__isnull=False)
         if value == LATE:
-            return still_owed(queryset).filter(late_parliament(self.today))
+            return queryset.unanswered().filter(late_parliament(self.today))
         if value in OPEN_STAGES:
-            return still_owed(queryset).filter(stage=value)
+            return queryset.unanswered().filter(stage=value)
         return queryset.filter(stage=value)
 
     @property
@@ -98,5 +91,5 @@ class BoardFilter(django_filters.FilterSet):
         queryset = super().qs
         if not (self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("stage")):
             # By default the board shows what is still to answer.
-            queryset = still_owed(queryset).filter(stage__in=OPEN_STAGES)
+            queryset = queryset.unanswered().filter(stage__in=OPEN_STAGES)
         return queryset.order_by(F("due_date").asc(nulls_last=True), "id")

@@ -344,7 +344,7 @@ def board(request):
 
     from answers.views import page_links, paginate
 
-    from .filters import LATE, LATE_INTERNAL, late_internal, late_parliament, still_owed
+    from .filters import LATE, LATE_INTERNAL, late_internal, late_parliament
     from .models import OPEN_STAGES
 
     today = timezone.localdate()
@@ -352,9 +352,13 @@ def board(request):
     # The open stages from the questions still owed an answer (a few
     # thousand, from their index); transferred out and the internal
     # deadlines from the processes.
-    counts = still_owed(_board_queryset()).aggregate(
-        **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in OPEN_STAGES},
-        late=Count("pk", filter=late_parliament(today)),
+    counts = (
+        _board_queryset()
+        .unanswered()
+        .aggregate(
+            **{stage.value: Count("pk", filter=Q(stage=stage)) for stage in OPEN_STAGES},
+            late=Count("pk", filter=late_parliament(today)),
+        )
     )
     processes = AnswerProcess.objects.filter(question__is_withdrawn=False)
     counted = [Stage.TRANSFERRED_OUT, Stage.COMMISSIONED, Stage.DRAFTING, Stage.IN_CLEARANCE]
