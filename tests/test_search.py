@@ -292,9 +292,11 @@ def test_a_common_word_is_looked_for_among_the_newest_ids_first(
         for n in range(120)
     ]
     analyse()
-    low, top = first_range("vaccines", 6)
-    # About twice as many ids as the six matches wanted, not all 120.
+    low, top, walk = first_range("vaccines", 6)
+    # About twice as many ids as the six matches wanted, not all 120,
+    # gathered through the indexes.
     assert low is not None and 0 < top - low < 40
+    assert not walk
     assert headings(anonymous.get(LIST, {"q": "vaccines"})) == newest_matching(
         questions, "vaccines", 5
     )
@@ -318,7 +320,7 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
         for n in range(200)
     ]
     analyse()
-    low, _ = first_range("prisons", 6)
+    low, _, _ = first_range("prisons", 6)
     assert low is not None and low > questions[150].pk  # the first range holds one match
     expected = newest_matching(questions, "prisons", 5)
     assert headings(anonymous.get(LIST, {"q": "prisons"})) == expected
@@ -330,7 +332,53 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
 
 
 @postgres_only
-def test_a_rare_word_a_common_one_or_an_unanalysed_table_are_searched_at_once(
+@pytest.mark.parametrize("walk_ids", [0, 20_000])
+def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
+    anonymous, make_question, monkeypatch, analyse, walk_ids
+):
+    """The first range of a common word is walked; where the filter left it short, the
+    rest is gathered (or walked, when narrow), with the same result either way."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    monkeypatch.setattr(postgres, "WALK_IDS", walk_ids)
+    walked = []
+    newest = postgres._newest
+
+    def spy(*args, walk, **kwargs):
+        walked.append(walk)
+        return newest(*args, walk=walk, **kwargs)
+
+    monkeypatch.setattr(postgres, "_newest", spy)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            department=(
+                "Department for Education" if n % 10 == 0 or n == 195 else "Ministry of Justice"
+            ),
+        )
+        for n in range(200)
+    ]
+    analyse()
+    education = questions[0].department
+    expected = newest_matching([q for q in questions if q.department == education], "schools", 5)
+    assert headings(anonymous.get(LIST, {"q": "schools", "department": education.pk})) == expected
+    # Walked first (the word is in every question); its newest few ids held
+    # one match, so the next range was walked only where it was narrow enough.
+    assert walked[:2] == [True, walk_ids > 0]
+    # Without the filter the first range is enough.
+    walked.clear()
+    assert headings(anonymous.get(LIST, {"q": "schools"})) == newest_matching(
+        questions, "schools", 5
+    )
+    assert walked == [True]
+
+
+@postgres_only
+def test_a_rare_word_or_an_unanalysed_table_are_searched_at_once(
     make_question, analyse, monkeypatch
 ):
     from answers.search import postgres
@@ -341,17 +389,19 @@ def test_a_rare_word_a_common_one_or_an_unanalysed_table_are_searched_at_once(
         for n in range(60)
     ]
     analyse()
-    low, _ = first_range("Auchtermuchty", 6)
+    low, _, _ = first_range("Auchtermuchty", 6)
     assert low is None or low < questions[0].pk
-    assert first_range("ask", 6)[0] > questions[0].pk  # in every question: the newest few
-    # Unless words that common are read newest first, as they are at scale.
+    low, _, walk = first_range("ask", 6)
+    assert low > questions[0].pk and not walk  # in every question: the newest few
+    # Words that common are walked newest first, as they are at scale.
     monkeypatch.setattr(postgres, "COMMON", 0.5)
-    assert first_range("ask", 6)[0] is None
+    low, _, walk = first_range("ask", 6)
+    assert low > questions[0].pk and walk
     # Without statistics (a table never analysed) nothing can be said of any word.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM pg_statistic WHERE starelid = 'answers_question'::regclass")
     postgres._shares["read"] = None
-    assert first_range("ask", 6)[0] is None
+    assert first_range("ask", 6)[0] is None and first_range("ask", 6)[2]
 
 
 # --- query counts ------------------------------------------------------------------

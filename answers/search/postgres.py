@@ -77,17 +77,27 @@ def ranks(queryset, text, limit):
     from the table: a word in one question in a hundred would cost ten
     thousand reads at a million questions, to keep two thousand. So the
     search looks first among the newest ids, as many as the words' shares of
-    the record say hold ``limit`` matches (``first_range``), which a
-    block-range index of ids (migration 0016) gives as a few table blocks;
-    then, if those held fewer, among older ids, as many as that range's own
-    share of matches says are needed; and so on to the oldest. The result is
-    the same as one search over every id.
+    the record say hold ``limit`` matches (``first_range``); then, if those
+    held fewer, among older ids, as many as that range's own share of
+    matches says are needed; and so on to the oldest. The result is the same
+    as one search over every id.
+
+    A range is read one of two ways (``_newest``). Walked: rows newest first
+    through the primary key, each checked, stopping at ``limit`` matches,
+    which is quick where matches are dense (a common word, and the first
+    range of one). Gathered: the text index's matches, with those of any
+    other filter's index and, for a range, the blocks a block-range index of
+    ids gives (migration 0016), then sorted; quick where matches are sparse.
+    A range after a short one is walked only when it is narrow
+    (``WALK_IDS``): the first held fewer matches than the words promised, so
+    another filter or an excluded word thins them, and a walk would read
+    every row of a department, say, to find its few matches of a word.
     """
     found = []
-    low, top = first_range(text, limit)
+    low, top, walk = first_range(text, limit)
     high = None
     while True:
-        rows = _newest(queryset, text, limit - len(found), low, high)
+        rows = _newest(queryset, text, limit - len(found), low, high, top, walk=walk)
         found += rows
         if len(found) >= limit or low is None:
             return found
@@ -96,23 +106,47 @@ def ranks(queryset, text, limit):
         if rows:
             wanted = (limit - len(found)) * MARGIN * searched / len(rows)
             low = int(high - wanted) if high > wanted else None
+            walk = wanted <= WALK_IDS
         else:
-            low = None  # nothing there: the rest at once
+            low, walk = None, False  # nothing there: the rest at once
 
 
-def _newest(queryset, text, limit, low, high):
-    """Ranked rows of the ``limit`` newest matches with ``low < pk <= high`` (None: no bound)."""
-    # ``id + 0``, as the block-range index has it (migration 0016).
-    queryset = queryset.alias(
-        id_range=ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
-    )
+# The widest range after a short one that is walked rather than gathered: a
+# walk through it reads at most this many rows, a few milliseconds' worth.
+WALK_IDS = 20_000
+
+
+# A gathered range this share of the ids or narrower is read through the
+# block-range index. A wider one is not: the index's blocks are coarse, and
+# intersected with the text index's matches they leave the intersection
+# coarse too, so every row of those blocks is read and checked.
+NARROW = 0.25
+
+
+def _newest(queryset, text, limit, low, high, top, *, walk):
+    """Ranked rows of the ``limit`` newest matches with ``low < pk <= high`` (None: no bound).
+
+    ``walk``: ordered by the primary key, bounded by it, so the planner may
+    walk it newest first. Otherwise ordered by ``id + 0``, which the primary
+    key cannot give in order: the matches are gathered through the indexes,
+    and a narrow range (``NARROW``, of ``top`` ids) is bounded by ``id + 0``
+    as the block-range index of migration 0016 has it.
+    """
+    order, bound = "pk", "pk"
+    if not walk:
+        queryset = queryset.alias(
+            id_range=ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
+        )
+        order = "id_range"
+        if low is not None and (high or top) - low <= top * NARROW:
+            bound = "id_range"
     if low is not None:
-        queryset = queryset.filter(id_range__gt=low)
+        queryset = queryset.filter(**{f"{bound}__gt": low})
     if high is not None:
-        queryset = queryset.filter(id_range__lte=high)
+        queryset = queryset.filter(**{f"{bound}__lte": high})
     newest = (
         queryset.select_related(None)
-        .order_by("-pk")
+        .order_by(f"-{order}")
         .annotate(rank_vector=vector())
         .values_list("pk", "date_tabled", "rank_vector")[:limit]
     )
@@ -147,20 +181,23 @@ LEFT JOIN (
 # How long a process keeps the shares: ANALYZE changes them slowly, and
 # reading them (thousands of lexemes) costs more than a search.
 SHARES_SECONDS = 600
-# A search whose words may be in this share of questions or more is read
-# newest first through the primary key, which stops at ``limit`` matches
-# soon enough (at one question in thirty, 67,000 rows for 2,000); a range
-# would only make the planner guess how many rows that walk reads. Below it
-# the text index's matches are intersected with the range's blocks, and the
-# text index, the cheaper to read, comes first (migration 0016).
+# A search whose words may be in this share of questions or more has its
+# first range walked newest first through the primary key, which stops at
+# ``limit`` matches soon enough (at one question in thirty, 67,000 rows for
+# 2,000). Below it the first range is gathered: the text index's matches are
+# intersected with the range's blocks, and the text index, the cheaper to
+# read, comes first (migration 0016).
 COMMON = 0.03
 _shares = {"read": None, "common": {}, "floor": None}
 
 
 def first_range(text, limit):
-    """``(low, top)``: the id above which ``limit`` matches of ``text`` are likely
-    (None: search every id at once: a rare word, or a common one, ``COMMON``),
-    and the highest id. One query.
+    """``(low, top, walk)``: the id above which ``limit`` matches of ``text`` are
+    likely (None: search every id at once), the highest id, and whether that
+    range is walked (a common word, ``COMMON``) or gathered. One query.
+
+    Without statistics (a table never analysed), or with only stop words to
+    go by, every id is walked, and the planner chooses how.
 
     Every positive clause must match, so the matches are at most the rarest
     clause's share; an OR clause's share is at most the sum of its terms';
@@ -177,7 +214,7 @@ def first_range(text, limit):
         cursor.execute(sql, [CONFIG, words])
         rows = cursor.fetchall()
     if not rows:
-        return None, None
+        return None, None, True
     if stale:
         elems, shares = rows[0][3] or [], rows[0][4] or []
         _shares.update(
@@ -188,7 +225,7 @@ def first_range(text, limit):
     common, floor = _shares["common"], _shares["floor"]
     top = rows[0][2] or 0
     if floor is None:  # never analysed
-        return None, top
+        return None, top, True
     lexemes = {row[0]: row[1] for row in rows}
 
     def share(term):
@@ -201,10 +238,10 @@ def first_range(text, limit):
         terms = [share(term) for term in clause]
         if None not in terms:
             bounds.append(sum(terms))
-    if not bounds or not 0 < min(bounds) < COMMON:
-        return None, top
+    if not bounds or min(bounds) <= 0:
+        return None, top, True
     width = limit * MARGIN / min(bounds)
-    return (int(top - width) if top > width else None), top
+    return (int(top - width) if top > width else None), top, min(bounds) >= COMMON
 
 
 def with_snippets(queryset, text):
