@@ -2,9 +2,9 @@
 
 Triggers (migrations 0006 and 0007) keep some columns of
 ``answers_question`` from other tables: the search vector, and a copy of the
-answer's state and date, so that the status filters and the "newest
-answered" sort read one table's indexes instead of joining a million
-answers. They are not model fields, so no save writes them; queries refer
+answer's state, date and minister's post (migrations 0007 and 0018), so that
+the status filters, the "Answered by" filter and the "newest answered" sort
+read one table's indexes instead of joining a million answers. They are not model fields, so no save writes them; queries refer
 to them with :class:`Stored`. The one writer that sends them is the API
 importer's bulk insert on PostgreSQL (migration 0011), with values computed
 by the same rules, so that each new question is written once.
@@ -47,3 +47,8 @@ def answer_state():
 def answer_date():
     """``answers_question.answer_date``: the answer's date, NULL without one."""
     return Stored("answer_date", models.DateField())
+
+
+def answer_minister():
+    """``answers_question.answer_minister_id``: the answering minister's post, NULL without one."""
+    return Stored("answer_minister_id", models.BigIntegerField())

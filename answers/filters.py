@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import search
-from .columns import answer_date
+from .columns import answer_date, answer_minister
 from .forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from .models import Department, House, Member, Minister, Question, QuestionStatus
 
@@ -203,7 +203,7 @@ class QuestionFilter(django_filters.FilterSet):
         "A member's name, or part of it.",
     )
     minister = member_filter(
-        "answer__minister__member",
+        "answer_minister",
         "Answered by",
         "minister",
         "A minister's name, or part of it.",
@@ -246,9 +246,9 @@ class QuestionFilter(django_filters.FilterSet):
         text = " ".join(value.split())
         if not text:
             return queryset
-        if text.isdigit():
+        if text.isdigit() and name == "asking_member":
             # A member page's link: the id, straight on the indexed column.
-            return queryset.filter(**{f"{name}_id": int(text)})
+            return queryset.filter(asking_member_id=int(text))
         members = Member.objects.filter(members_matching(text))
         # The matching people are looked up first and the list filtered by
         # their ids as values: the database then knows how many questions
@@ -258,8 +258,12 @@ class QuestionFilter(django_filters.FilterSet):
         if name == "asking_member":
             ids = list(members.values_list("pk", flat=True))
             return queryset.filter(asking_member_id__any=ids)
-        ministers = list(Minister.objects.filter(member__in=members).values_list("pk", flat=True))
-        return queryset.filter(answer__minister_id__any=ministers)
+        # The answering post as the question keeps it (answers.columns): one
+        # index of questions, not a join of every answer.
+        posts = list(Minister.objects.filter(member__in=members).values_list("pk", flat=True))
+        return queryset.alias(answer_minister=answer_minister()).filter(
+            answer_minister__any=posts
+        )
 
     def filter_timeliness(self, queryset, name, value):
         return timeliness_filter(queryset, value, timezone.localdate())

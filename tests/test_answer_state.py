@@ -1,6 +1,6 @@
 """What the database keeps on the question agrees with the rows it is kept from.
 
-The answer's state and date (``answers.columns``), and the search index: the
+The answer's state, date and minister's post (``answers.columns``), and the search index: the
 ``search_vector`` column on PostgreSQL, the FTS5 table on SQLite.
 """
 
@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Q
 
 from answers import search, services
-from answers.columns import answer_date
+from answers.columns import answer_date, answer_minister
 from answers.importers.api_items import parse_document
 from answers.importers.api_writer import import_questions
 from answers.models import Answer, Question, owed_answer_q
@@ -41,9 +41,16 @@ def agree():
     assert set(Question.objects.unanswered().values_list("pk", flat=True)) == set(
         Question.objects.filter(owed_answer_q()).values_list("pk", flat=True)
     )
-    dates = dict(Question.objects.annotate(d=answer_date()).values_list("pk", "d"))
-    assert dates == {
-        q.pk: (q.answer.date_answered if hasattr(q, "answer") else None)
+    stored = {
+        pk: (date, post)
+        for pk, date, post in Question.objects.annotate(
+            d=answer_date(), m=answer_minister()
+        ).values_list("pk", "d", "m")
+    }
+    assert stored == {
+        q.pk: (
+            (q.answer.date_answered, q.answer.minister_id) if hasattr(q, "answer") else (None, None)
+        )
         for q in Question.objects.select_related("answer")
     }
 
@@ -115,7 +122,7 @@ def test_imports_keep_state_and_search_in_step():
 def test_state_follows_every_answer_write(make_question):
     awaiting = make_question(heading="Awaiting")
     holding = make_question(heading="Holding", date_answered=DAY, is_holding=True)
-    make_question(heading="Answered", date_answered=DAY)
+    answered = make_question(heading="Answered", date_answered=DAY, answered_by="Karin Smyth")
     make_question(heading="Withdrawn", is_withdrawn=True, date_answered=DAY)
     agree()
     services.answer_record(
@@ -131,6 +138,16 @@ def test_state_follows_every_answer_write(make_question):
     Answer.objects.filter(question=holding).delete()
     agree()
     assert [q.heading for q in Question.objects.awaiting()] == ["Holding"]
+    # Another minister's answer, then none named.
+    other = services.minister_post(
+        member=services.member_get_or_create(name="Ashley Dalton", house="Commons"),
+        title="Parliamentary Under-Secretary of State",
+    )
+    Answer.objects.filter(question=answered).update(minister=other)
+    agree()
+    assert Question.objects.filter(answer__minister=other).count() == 1
+    Answer.objects.filter(question=answered).update(minister=None)
+    agree()
 
 
 def test_a_question_saved_after_its_answer_keeps_its_state(make_question):

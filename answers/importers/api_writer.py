@@ -705,7 +705,7 @@ class _Chunk:
         if self.search_documents is not None:
             vectors = self.search_documents.vectors(self.vectors)
         if vectors is not None:
-            columns = ("search_vector", "answer_state", "answer_date")
+            columns = ("search_vector", "answer_state", "answer_date", "answer_minister_id")
             values = [
                 (vector, *_stored_answer_state(question.get_answer()))
                 for question, vector in zip(self.new_questions, vectors, strict=True)
@@ -722,16 +722,18 @@ class _Chunk:
 
 
 def _stored_answer_state(answer):
-    """``(answer_state, answer_date)`` of a question with ``answer``, as the triggers keep them.
+    """``(answer_state, answer_date, answer_minister_id)`` of a question with ``answer``,
+    as the triggers keep them.
 
     Written with a question whose search vector comes with it, which the
-    row trigger then leaves alone (migrations 0007 and 0011).
+    row trigger then leaves alone (migrations 0007, 0012 and 0018).
     """
     if answer is None:
-        return AnswerState.NONE, None
+        return AnswerState.NONE, None, None
     return (
         AnswerState.HOLDING if answer.is_holding else AnswerState.SUBSTANTIVE,
         answer.date_answered,
+        answer.minister_id,
     )
 
 
