@@ -261,9 +261,7 @@ class QuestionFilter(django_filters.FilterSet):
         # The answering post as the question keeps it (answers.columns): one
         # index of questions, not a join of every answer.
         posts = list(Minister.objects.filter(member__in=members).values_list("pk", flat=True))
-        return queryset.alias(answer_minister=answer_minister()).filter(
-            answer_minister__any=posts
-        )
+        return queryset.alias(answer_minister=answer_minister()).filter(answer_minister__any=posts)
 
     def filter_timeliness(self, queryset, name, value):
         return timeliness_filter(queryset, value, timezone.localdate())
