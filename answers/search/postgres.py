@@ -45,7 +45,13 @@ class SearchVectorColumn(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+        column = f"{compiler.quote_name_unless_alias(alias)}.search_vector"
+        if getattr(compiler.query, "walk_search", False):
+            # The same vector as an expression the text index does not hold:
+            # the query is then read through the primary key (``_newest``).
+            table = compiler.quote_name_unless_alias(alias)
+            return f"CASE WHEN {table}.id > 0 THEN {column} END", []
+        return column, []
 
 
 def vector():
@@ -64,6 +70,11 @@ def matching(queryset, text):
 # the shares come from a sample (ANALYZE), and other filters and excluded
 # words leave fewer matches than the words alone.
 MARGIN = 1.5
+# The same for a common word's first range, which is walked: every row in it
+# is read and tested, whether or not it matches. The share of a word that
+# common is well measured by the sample, and a range that falls a little
+# short is followed by a narrow one.
+WALK_MARGIN = 1.1
 
 
 def ranks(queryset, text, limit):
@@ -150,6 +161,9 @@ def _newest(queryset, text, limit, low, high, top, *, walk):
         .annotate(rank_vector=vector())
         .values_list("pk", "date_tabled", "rank_vector")[:limit]
     )
+    # A walk tests each row's vector: offered the text index, the planner
+    # would read every match of a common word to intersect with the range.
+    newest.query.walk_search = walk
     sql, params = newest.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -240,8 +254,9 @@ def first_range(text, limit):
             bounds.append(sum(terms))
     if not bounds or min(bounds) <= 0:
         return None, top, True
-    width = limit * MARGIN / min(bounds)
-    return (int(top - width) if top > width else None), top, min(bounds) >= COMMON
+    walk = min(bounds) >= COMMON
+    width = limit * (WALK_MARGIN if walk else MARGIN) / min(bounds)
+    return (int(top - width) if top > width else None), top, walk
 
 
 def with_snippets(queryset, text):
