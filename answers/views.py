@@ -16,8 +16,8 @@ PAGE_SIZE = 25
 # match of a common word) costs more than the rest of the page, and nobody
 # pages through 80 pages: past this the page says "more than 2,000" and the
 # pages stop there. A filter no index serves reads at most this many rows.
-# The same number as the matches a search ranks, so one sentence covers both.
-COUNT_LIMIT = search.RANK_LIMIT
+# A list ranked by relevance stops at the matches ranked (search.RANK_LIMIT).
+COUNT_LIMIT = 2_000
 
 
 def matching_keys(rows, limit):
@@ -36,7 +36,8 @@ class CappedPaginator(Paginator):
     """A paginator that counts up to ``COUNT_LIMIT`` rows and says when there are more.
 
     ``capped`` is true when the list holds more than the limit; ``count`` is
-    then the limit, and the last page is the one that reaches it.
+    then the limit, and the last page is the one that reaches it. Ranked
+    search results stop at the number of matches ranked.
 
     Counting reads the keys of at most ``limit + 1`` rows (``matching_keys``):
     a common word or status stops at the limit rather than reading every
@@ -50,8 +51,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        self.limit = COUNT_LIMIT
         rows = self.object_list
+        self.limit = rows.limit if isinstance(rows, search.Ranked) else COUNT_LIMIT
         if hasattr(rows, "values"):
             keys = matching_keys(rows, self.limit + 1)
             counted = len(keys)

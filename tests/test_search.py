@@ -208,7 +208,7 @@ def test_a_long_list_is_counted_up_to_the_limit_and_says_so(anonymous, make_ques
 
 
 def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question, monkeypatch):
-    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 4)
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
     for n in range(4):
         make_question(heading=f"Other {n}", text="To ask about health.")
@@ -221,6 +221,10 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
     assert headings(response) == ["Health", "Other 3", "Other 2"]
     # Not capped when the matches fit.
     assert "Ranked by relevance" not in anonymous.get(LIST, {"q": "newest"}).content.decode()
+    # Newest first, the same search counts to the lists' own limit.
+    newest = anonymous.get(LIST, {"q": "health", "sort": "newest_tabled"}).content.decode()
+    assert "More than <strong>4</strong> questions" in newest
+    assert "Pages stop at the first 4." in newest
 
 
 def test_exports_and_feed_give_every_match_newest_first(anonymous, make_question, monkeypatch):
