@@ -6,6 +6,7 @@ Tested on the real September 2024 sample (tests/data/samples/, copied from
 
 import copy
 import datetime
+import gc
 import io
 import json
 import os
@@ -544,6 +545,24 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         import_questions(items)
     assert nothing_written()
+    # The cycle collector, paused while the import ran, runs again.
+    assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_files_and_a_refused_one_leave_the_cycle_collector_running(tmp_path):
+    good = write(tmp_path, "good.json", sample_items()[:3])
+    bad = write(tmp_path, "bad.json", "[")
+    with pytest.raises(CommandError):
+        run(good, bad, stdout=io.StringIO())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        # Left off by whoever turned it off.
+        run(good, stdout=io.StringIO())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bad_input_exits_non_zero_without_a_traceback(tmp_path):

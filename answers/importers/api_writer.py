@@ -376,6 +376,11 @@ def import_questions(items, *, user=None, history=True, progress=None):
     chunk's new questions are computed on a second connection while the
     previous chunk is written (``bulk.SearchDocuments``).
     """
+    with bulk.cyclic_gc_paused():
+        return _import_questions(items, user=user, history=history, progress=progress)
+
+
+def _import_questions(items, *, user, history, progress):
     # The same question twice (overlapping pages) is imported once, as last given.
     unique = {}
     for item in items:

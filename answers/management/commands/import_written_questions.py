@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from answers.importers.api_items import ApiDataError, read_api_file
 from answers.importers.api_writer import import_questions
+from answers.importers.bulk import cyclic_gc_paused
 from answers.importers.members import complete_after_import
 from answers.importers.progress import ProgressBar
 
@@ -42,15 +43,17 @@ class Command(BaseCommand):
         created = updated = unchanged = 0
         refused = []
         for path in files:
-            try:
-                items = read_api_file(path)
-            except ApiDataError as error:
-                # Reported once at the end, after the files that are fine.
-                refused.append(str(error))
-                continue
-            bar = ProgressBar(self.stdout, label=str(path), total=len(items))
-            summary = import_questions(items, progress=bar.update)
-            bar.finish()
+            # One pause of the cycle collector for reading and writing a file.
+            with cyclic_gc_paused():
+                try:
+                    items = read_api_file(path)
+                except ApiDataError as error:
+                    # Reported once at the end, after the files that are fine.
+                    refused.append(str(error))
+                    continue
+                bar = ProgressBar(self.stdout, label=str(path), total=len(items))
+                summary = import_questions(items, progress=bar.update)
+                bar.finish()
             created += summary.created
             updated += summary.updated
             unchanged += summary.unchanged
