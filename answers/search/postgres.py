@@ -116,8 +116,11 @@ def ranks(queryset, text, limit):
         high = low
         if rows:
             wanted = (limit - len(found)) * MARGIN * searched / len(rows)
-            low = int(high - wanted) if high > wanted else None
             walk = wanted <= WALK_IDS
+            # A range too wide for the block-range index costs what the rest
+            # at once does (``NARROW``).
+            bounded = high > wanted and (walk or wanted <= top * NARROW)
+            low = int(high - wanted) if bounded else None
         else:
             low, walk = None, False  # nothing there: the rest at once
 
