@@ -105,10 +105,13 @@ def ranks(queryset, text, limit):
     every row of a department, say, to find its few matches of a word.
     """
     found = []
-    low, top, walk = first_range(text, limit)
+    low, top, common = first_range(text, limit)
+    walk = common
     high = None
     while True:
-        rows = _newest(queryset, text, limit - len(found), low, high, top, walk=walk)
+        rows = _newest(
+            queryset, text, limit - len(found), low, high, top, walk=walk, blocks=not common
+        )
         found += rows
         if len(found) >= limit or low is None:
             return found
@@ -117,9 +120,10 @@ def ranks(queryset, text, limit):
         if rows:
             wanted = (limit - len(found)) * MARGIN * searched / len(rows)
             walk = wanted <= WALK_IDS
-            # A range too wide for the block-range index costs what the rest
-            # at once does (``NARROW``).
-            bounded = high > wanted and (walk or wanted <= top * NARROW)
+            # Gathered, a range the block-range index does not read (too
+            # wide, or a common word's: ``_newest``) costs what the rest at
+            # once does.
+            bounded = high > wanted and (walk or (not common and wanted <= top * NARROW))
             low = int(high - wanted) if bounded else None
         else:
             low, walk = None, False  # nothing there: the rest at once
@@ -137,14 +141,17 @@ WALK_IDS = 20_000
 NARROW = 0.25
 
 
-def _newest(queryset, text, limit, low, high, top, *, walk):
+def _newest(queryset, text, limit, low, high, top, *, walk, blocks):
     """Ranked rows of the ``limit`` newest matches with ``low < pk <= high`` (None: no bound).
 
     ``walk``: ordered by the primary key, bounded by it, so the planner may
     walk it newest first. Otherwise ordered by ``id + 0``, which the primary
     key cannot give in order: the matches are gathered through the indexes,
-    and a narrow range (``NARROW``, of ``top`` ids) is bounded by ``id + 0``
-    as the block-range index of migration 0016 has it.
+    and with ``blocks`` a narrow range (``NARROW``, of ``top`` ids) is
+    bounded by ``id + 0`` as the block-range index of migration 0016 has it.
+    Not for a common word: its text index entries cost the planner more than
+    the block ranges, so it would read the coarse ranges first, and every
+    row of those blocks would be checked.
     """
     order, bound = "pk", "pk"
     if not walk:
@@ -152,7 +159,7 @@ def _newest(queryset, text, limit, low, high, top, *, walk):
             id_range=ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
         )
         order = "id_range"
-        if low is not None and (high or top) - low <= top * NARROW:
+        if blocks and low is not None and (high or top) - low <= top * NARROW:
             bound = "id_range"
     if low is not None:
         queryset = queryset.filter(**{f"{bound}__gt": low})
