@@ -66,7 +66,7 @@ class Ranked:
     rank (an index scan that reads each row once); they are ordered here, and
     a page is then fetched by primary key with the joins it shows. Counting
     them is free, and slicing fetches only the slice's rows, so a page costs
-    two queries and joins 25 rows, not 2,000.
+    two queries and joins 25 rows, not 1,000.
 
     It offers what the list, the paginator and the exports use of a
     queryset: ``len``/``count``, slicing, iteration and ``iterator``.

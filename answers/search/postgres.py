@@ -86,7 +86,7 @@ def ranks(queryset, text, limit):
 
     The text index gives every match in the record, and each is then read
     from the table: a word in one question in a hundred would cost ten
-    thousand reads at a million questions, to keep two thousand. So the
+    thousand reads at a million questions, to keep a thousand. So the
     search looks first among the newest ids, as many as the words' shares of
     the record say hold ``limit`` matches (``first_range``); then, if those
     held fewer, among older ids, as many as that range's own share of
@@ -207,8 +207,8 @@ LEFT JOIN (
 SHARES_SECONDS = 600
 # A search whose words may be in this share of questions or more has its
 # first range walked newest first through the primary key, which stops at
-# ``limit`` matches soon enough (at one question in thirty, 67,000 rows for
-# 2,000). Below it the first range is gathered: the text index's matches are
+# ``limit`` matches soon enough (at one question in thirty, 33,000 rows for
+# 1,000). Below it the first range is gathered: the text index's matches are
 # intersected with the range's blocks, and the text index, the cheaper to
 # read, comes first (migration 0016).
 COMMON = 0.03
