@@ -164,6 +164,18 @@ def pages(rare_word):
             "/questions/?q=health&status=answered&sort=newest_answered",
             None,
         ),
+        # A search within another filter: the filter thins the word's matches.
+        ("/questions/?q=health&member=<name>", f"/questions/?q=health&member={surname}", None),
+        (
+            "/questions/?q=health&department=<Health>",
+            f"/questions/?q=health&department={dept}",
+            None,
+        ),
+        (
+            "/questions/?q=veteran&minister=<name>",
+            f"/questions/?q=veteran&minister={minister_surname}",
+            None,
+        ),
         ("/questions/?status=answered", "/questions/?status=answered", None),
         ("/questions/?status=answered&page=80", "/questions/?status=answered&page=80", None),
         ("/questions/?status=holding", "/questions/?status=holding", None),
