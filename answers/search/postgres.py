@@ -93,10 +93,10 @@ def ranks(queryset, text, limit):
     matches says are needed; and so on to the oldest. The result is the same
     as one search over every id.
 
-    A range is read one of two ways (``_newest``). Walked: rows newest first
-    through the primary key, each checked, stopping at ``limit`` matches,
-    which is quick where matches are dense (a common word, and the first
-    range of one). Gathered: the text index's matches, with those of any
+    A range is read one of two ways (``_newest``). Walked: the range's rows,
+    through the primary key, each one's vector tested, which is quick where
+    matches are dense (the first range of a common word). Gathered: the
+    text index's matches, with those of any
     other filter's index and, for a range, the blocks a block-range index of
     ids gives (migration 0016), then sorted; quick where matches are sparse.
     A range after a short one is walked only when it is narrow
@@ -171,9 +171,11 @@ def _newest(queryset, text, limit, low, high, top, *, walk, blocks):
         .annotate(rank_vector=vector())
         .values_list("pk", "date_tabled", "rank_vector")[:limit]
     )
-    # A walk tests each row's vector: offered the text index, the planner
-    # would read every match of a common word to intersect with the range.
-    newest.query.walk_search = walk
+    # A walked range tests each row's vector: offered the text index, the
+    # planner would read every match of a common word to intersect with the
+    # range. Unbounded (a small table, or one never analysed), the planner
+    # chooses, the text index among its ways.
+    newest.query.walk_search = walk and low is not None
     sql, params = newest.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -206,9 +208,10 @@ LEFT JOIN (
 # reading them (thousands of lexemes) costs more than a search.
 SHARES_SECONDS = 600
 # A search whose words may be in this share of questions or more has its
-# first range walked newest first through the primary key, which stops at
-# ``limit`` matches soon enough (at one question in thirty, 33,000 rows for
-# 1,000). Below it the first range is gathered: the text index's matches are
+# first range walked: as many of the newest rows as the share says hold
+# ``limit`` matches, a tenth to spare, each tested (at one question in
+# thirty, 33,000 rows for 1,000). Below it the first range is gathered: the
+# text index's matches are
 # intersected with the range's blocks, and the text index, the cheaper to
 # read, comes first (migration 0016).
 COMMON = 0.03
