@@ -7,6 +7,7 @@ with a key published in this repository.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -134,7 +135,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # that bitmap loses the rows and keeps only their pages, and every row of
     # those pages is read and checked: 240 ms, against 50 ms in 32 MB.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    work_mem = os.environ.get("DATABASE_WORK_MEM", "32MB")
+    work_mem = "".join(os.environ.get("DATABASE_WORK_MEM", "").split()) or "32MB"
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)?", work_mem):
+        raise ImproperlyConfigured(
+            f"DATABASE_WORK_MEM must be an amount of memory such as 32MB or 65536kB (units kB, "
+            f"MB or GB, as PostgreSQL writes them), not {os.environ['DATABASE_WORK_MEM']!r}."
+        )
     _options["options"] = (
         f"{_options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0"
         f" -c work_mem={work_mem}"

@@ -62,3 +62,13 @@ def test_a_debug_value_that_is_not_a_boolean_is_an_error():
     result = run_settings(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_postgresql_work_mem_must_be_an_amount_of_memory():
+    postgres = "postgres://someone@127.0.0.1:5432/elsewhere"
+    result = run_settings(DATABASE_URL=postgres, DATABASE_WORK_MEM="lots")
+    assert result.returncode != 0
+    assert "DATABASE_WORK_MEM must be an amount of memory such as 32MB" in result.stderr
+    assert "'lots'" in result.stderr
+    # Spaces are allowed between the number and its unit.
+    assert run_settings(DATABASE_URL=postgres, DATABASE_WORK_MEM="64 MB").returncode == 0
