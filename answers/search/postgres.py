@@ -44,14 +44,12 @@ class SearchVectorColumn(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        column = f"{compiler.quote_name_unless_alias(alias)}.search_vector"
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         if getattr(compiler.query, "walk_search", False):
             # The same vector as an expression the text index does not hold:
             # the query is then read through the primary key (``_newest``).
-            table = compiler.quote_name_unless_alias(alias)
-            return f"CASE WHEN {table}.id > 0 THEN {column} END", []
-        return column, []
+            return f"CASE WHEN {table}.id > 0 THEN {table}.search_vector END", []
+        return f"{table}.search_vector", []
 
 
 def vector():
@@ -219,9 +217,10 @@ _shares = {"read": None, "common": {}, "floor": None}
 
 
 def first_range(text, limit):
-    """``(low, top, walk)``: the id above which ``limit`` matches of ``text`` are
-    likely (None: search every id at once), the highest id, and whether that
-    range is walked (a common word, ``COMMON``) or gathered. One query.
+    """``(low, top, common)``: the id above which ``limit`` matches of ``text`` are
+    likely (None: search every id at once), the highest id, and whether the
+    words are common (``COMMON``), so that range is walked, not gathered.
+    One query.
 
     Without statistics (a table never analysed), or with only stop words to
     go by, every id is walked, and the planner chooses how.
@@ -249,7 +248,7 @@ def first_range(text, limit):
             common=dict(zip(elems, shares, strict=False)),
             floor=shares[len(elems)] if elems else None,
         )
-    common, floor = _shares["common"], _shares["floor"]
+    known, floor = _shares["common"], _shares["floor"]
     top = rows[0][2] or 0
     if floor is None:  # never analysed
         return None, top, True
@@ -257,7 +256,7 @@ def first_range(text, limit):
 
     def share(term):
         # A term's words must all match: at most its rarest lexeme's share.
-        found = [common.get(lexeme, floor) for word in term.words for lexeme in lexemes[word]]
+        found = [known.get(lexeme, floor) for word in term.words for lexeme in lexemes[word]]
         return min(found) if found else None  # only stop words: no bound
 
     bounds = []
@@ -267,9 +266,9 @@ def first_range(text, limit):
             bounds.append(sum(terms))
     if not bounds or min(bounds) <= 0:
         return None, top, True
-    walk = min(bounds) >= COMMON
-    width = limit * (WALK_MARGIN if walk else MARGIN) / min(bounds)
-    return (int(top - width) if top > width else None), top, walk
+    common = min(bounds) >= COMMON
+    width = limit * (WALK_MARGIN if common else MARGIN) / min(bounds)
+    return (int(top - width) if top > width else None), top, common
 
 
 def with_snippets(queryset, text):
