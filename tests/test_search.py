@@ -287,6 +287,7 @@ def newest_matching(questions, word, limit):
 def test_a_common_word_is_looked_for_among_the_newest_ids_first(
     anonymous, make_question, monkeypatch, analyse
 ):
+    from answers.search import postgres
     from answers.search.postgres import first_range
 
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
@@ -296,11 +297,11 @@ def test_a_common_word_is_looked_for_among_the_newest_ids_first(
         for n in range(120)
     ]
     analyse()
-    low, top, walk = first_range("vaccines", 6)
+    low, top, share, _ = first_range("vaccines", 6)
     # About twice as many ids as the six matches wanted, not all 120,
     # gathered through the indexes.
     assert low is not None and 0 < top - low < 40
-    assert not walk
+    assert share < postgres.COMMON
     assert headings(anonymous.get(LIST, {"q": "vaccines"})) == newest_matching(
         questions, "vaccines", 5
     )
@@ -324,7 +325,7 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
         for n in range(200)
     ]
     analyse()
-    low, _, _ = first_range("prisons", 6)
+    low, *_ = first_range("prisons", 6)
     assert low is not None and low > questions[150].pk  # the first range holds one match
     expected = newest_matching(questions, "prisons", 5)
     assert headings(anonymous.get(LIST, {"q": "prisons"})) == expected
@@ -335,10 +336,26 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
     )
 
 
+@pytest.fixture
+def walked(monkeypatch):
+    """Whether each range a search reads is walked (True) or gathered (False)."""
+    from answers.search import postgres
+
+    ways = []
+    newest = postgres._newest
+
+    def spy(*args, walk, **kwargs):
+        ways.append(walk)
+        return newest(*args, walk=walk, **kwargs)
+
+    monkeypatch.setattr(postgres, "_newest", spy)
+    return ways
+
+
 @postgres_only
-@pytest.mark.parametrize("walk_ids", [0, 20_000])
+@pytest.mark.parametrize("narrow", [False, True])
 def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
-    anonymous, make_question, monkeypatch, analyse, walk_ids
+    anonymous, make_question, monkeypatch, analyse, walked, narrow
 ):
     """The first range of a common word is walked; where the filter left it short, the
     rest is gathered (or walked, when narrow), with the same result either way."""
@@ -347,15 +364,11 @@ def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     monkeypatch.setattr(postgres, "COMMON", 0.3)
-    monkeypatch.setattr(postgres, "WALK_IDS", walk_ids)
-    walked = []
-    newest = postgres._newest
-
-    def spy(*args, walk, **kwargs):
-        walked.append(walk)
-        return newest(*args, walk=walk, **kwargs)
-
-    monkeypatch.setattr(postgres, "_newest", spy)
+    if not narrow:
+        # A walk of any length costs more than gathering.
+        monkeypatch.setattr(postgres, "WALK_IDS", 0)
+        monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+        monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
     questions = [
         make_question(
             heading=f"Q{n}",
@@ -372,13 +385,63 @@ def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
     assert headings(anonymous.get(LIST, {"q": "schools", "department": education.pk})) == expected
     # Walked first (the word is in every question); its newest few ids held
     # one match, so the next range was walked only where it was narrow enough.
-    assert walked[:2] == [True, walk_ids > 0]
+    assert walked[:2] == [True, narrow]
     # Without the filter the first range is enough.
     walked.clear()
     assert headings(anonymous.get(LIST, {"q": "schools"})) == newest_matching(
         questions, "schools", 5
     )
     assert walked == [True]
+
+
+@postgres_only
+def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
+    anonymous, make_question, monkeypatch, analyse, walked
+):
+    """Answered late: the newest questions are not answered yet, so the first range
+    holds few matches, but gathering the rest would read every match of the word
+    from the table, one to a page, to test the filter: the rest is walked."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    # Only the cost of reading the table decides.
+    monkeypatch.setattr(postgres, "WALK_IDS", 0)
+    monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+    tabled = datetime.date(2025, 2, 12)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            date_tabled=tabled,
+            # Answered late, but for the newest (awaiting) and every third.
+            date_answered=tabled + datetime.timedelta(days=30) if n < 180 and n % 3 else None,
+        )
+        for n in range(200)
+    ]
+    with connection.cursor() as cursor:
+        # As at scale: the matches are gathered through a bitmap of the text
+        # index's, not by reading the whole (small) table.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+    try:
+        analyse()
+        late = [q for n, q in enumerate(questions) if n < 180 and n % 3]
+        assert all(q.due_date < tabled + datetime.timedelta(days=30) for q in late)
+        expected = newest_matching(late, "schools", 5)
+        got = headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"}))
+        assert got == expected and len(got) == 5
+        assert walked[:2] == [True, True]
+        # Costed as the same rows walked, gathering wins.
+        walked.clear()
+        monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
+        assert headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"})) == expected
+        assert walked[:2] == [True, False]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
 
 
 @postgres_only
@@ -393,19 +456,15 @@ def test_a_rare_word_or_an_unanalysed_table_are_searched_at_once(
         for n in range(60)
     ]
     analyse()
-    low, _, _ = first_range("Auchtermuchty", 6)
+    low, *_ = first_range("Auchtermuchty", 6)
     assert low is None or low < questions[0].pk
-    low, _, walk = first_range("ask", 6)
-    assert low > questions[0].pk and not walk  # in every question: the newest few
-    # Words that common are walked newest first, as they are at scale.
-    monkeypatch.setattr(postgres, "COMMON", 0.5)
-    low, _, walk = first_range("ask", 6)
-    assert low > questions[0].pk and walk
+    low, _, share, _ = first_range("ask", 6)
+    assert low > questions[0].pk and share > 0.9  # in every question: the newest few
     # Without statistics (a table never analysed) nothing can be said of any word.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM pg_statistic WHERE starelid = 'answers_question'::regclass")
     postgres._shares["read"] = None
-    assert first_range("ask", 6)[0] is None and first_range("ask", 6)[2]
+    assert first_range("ask", 6) == (None, questions[-1].pk, None, questions[0].pk)
 
 
 # --- query counts ------------------------------------------------------------------
