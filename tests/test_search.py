@@ -341,12 +341,16 @@ def walked(monkeypatch):
     """Whether each range a search reads is walked (True) or gathered (False)."""
     from answers.search import postgres
 
-    ways = []
+    class Ways(list):
+        lows = []  # each range's lowest id, not included (None: no bound)
+
+    ways = Ways()
     newest = postgres._newest
 
-    def spy(*args, walk, **kwargs):
+    def spy(queryset, text, limit, low, *args, walk, **kwargs):
         ways.append(walk)
-        return newest(*args, walk=walk, **kwargs)
+        ways.lows.append(low)
+        return newest(queryset, text, limit, low, *args, walk=walk, **kwargs)
 
     monkeypatch.setattr(postgres, "_newest", spy)
     return ways
@@ -438,6 +442,47 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
         assert headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"})) == expected
         assert walked[:2] == [True, False]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
+
+
+@postgres_only
+def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
+    anonymous, make_question, monkeypatch, analyse, walked
+):
+    """Looked for among the newest ids first, then among the rest, a filter's index
+    would be read twice; where the planner expects the filter to leave the first
+    range well short, and its index rules out most of the word's matches, every
+    id is gathered at once."""
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools." if n % 2 else "To ask.",
+            department="Ministry of Justice" if n % 20 == 1 else "Department for Education",
+        )
+        for n in range(400)
+    ]
+    justice = questions[1].department
+    with connection.cursor() as cursor:
+        # As at scale: the matches are gathered through the indexes.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+    try:
+        analyse()
+        expected = newest_matching([q for q in questions if q.department == justice], "schools", 5)
+        assert headings(anonymous.get(LIST, {"q": "schools", "department": justice.pk})) == expected
+        assert walked == [False] and walked.lows == [None]
+        # Without the filter, the newest ids first.
+        walked.clear()
+        walked.lows.clear()
+        assert headings(anonymous.get(LIST, {"q": "schools"})) == newest_matching(
+            questions, "schools", 5
+        )
+        assert walked == [False] and walked.lows[0] > questions[300].pk
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET enable_seqscan")

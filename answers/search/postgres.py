@@ -115,6 +115,8 @@ def ranks(queryset, text, limit):
     entries = (top - bottom) * share * WALK_PER_ENTRY if share else 0
     walk = common
     high = None
+    if not common and low is not None and _at_once(queryset, text, limit, low, top):
+        low = None
     while True:
         rows = _newest(
             queryset, text, limit - len(found), low, high, top, walk=walk, blocks=not common
@@ -138,11 +140,29 @@ def ranks(queryset, text, limit):
             # Gathered, the range's matches that no other index rules out
             # are each read from the table, on a page of their own.
             visits = _rows_visited(
-                queryset, text, limit - len(found), low, high, top, blocks=not common
+                _plan(queryset, text, limit - len(found), low, high, top, blocks=not common)
             )
             if visits is not None and entries + visits * VISIT_ROWS > wanted:
                 walk = True
                 low = int(high - wanted) if high - wanted > bottom else 0
+
+
+def _at_once(queryset, text, limit, low, top):
+    """Whether to gather every id at once rather than the first range (above ``low``).
+
+    Only with another filter, which the planner expects to leave the first
+    range well short (``FEW``): the rest would be gathered after it, reading
+    that filter's index again. And only if the filter's index rules out most
+    of what the words match: under a filter no index serves, every match of
+    the words would be read from the table to be tested.
+    """
+    if len(queryset.query.where.children) < 2:  # the words alone
+        return False
+    first = _plan(queryset, text, limit, low, None, top, blocks=True)
+    if first["Plan Rows"] >= limit * FEW:
+        return False
+    every = _heap_scan(_plan(queryset, text, limit, None, None, top, blocks=True))
+    return bool(every) and every["Plans"][0]["Plan Rows"] <= every["Plan Rows"] * 2
 
 
 # The widest range after a short one that is walked rather than gathered: a
@@ -155,6 +175,9 @@ def ranks(queryset, text, limit):
 # is all of them under a filter without one ("answered late").
 WALK_IDS = 20_000
 WALK_PER_ENTRY = 1 / 3
+# Fewer matches than this share of those wanted, planned for a first range
+# thinned by another filter, and every id is gathered at once.
+FEW = 0.25
 # A row read through a bitmap, in rows walked: rows walked are read in the
 # order they were added, several from each page; a bitmap's matches of a
 # word are one to a page.
@@ -179,25 +202,36 @@ def _newest(queryset, text, limit, low, high, top, *, walk, blocks):
         return cursor.fetchall()
 
 
-def _rows_visited(queryset, text, limit, low, high, top, *, blocks):
-    """How many rows the planner expects gathering the range to read from the table.
-
-    None when the plan reads the table some other way than through a bitmap
-    of the indexes' matches.
-    """
+def _plan(queryset, text, limit, low, high, top, *, blocks):
+    """The planner's plan (EXPLAIN, not run) for gathering a range."""
     sql, params = _newest_sql(queryset, text, limit, low, high, top, walk=False, blocks=blocks)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    nodes = [plan[0]["Plan"]]
+    return plan[0]["Plan"]
+
+
+def _heap_scan(plan):
+    """The plan's read of the table through a bitmap of the indexes' matches, or None.
+
+    Its ``Plan Rows`` are the rows expected to pass every condition; its
+    bitmap's (``["Plans"][0]``), the rows expected to be read to test them.
+    """
+    nodes = [plan]
     while nodes:
         node = nodes.pop()
         if node.get("Node Type") == "Bitmap Heap Scan":
-            return node["Plans"][0]["Plan Rows"]
+            return node
         nodes.extend(node.get("Plans", []))
     return None
+
+
+def _rows_visited(plan):
+    """How many rows the plan expects to read from the table (None: not through a bitmap)."""
+    scan = _heap_scan(plan)
+    return scan["Plans"][0]["Plan Rows"] if scan else None
 
 
 def _newest_sql(queryset, text, limit, low, high, top, *, walk, blocks):
