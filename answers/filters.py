@@ -8,7 +8,8 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, F, Q, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +130,18 @@ def sort_filter(sorts, invalid_message):
     )
 
 
+def as_key(pk):
+    """``pk`` as a ``bigint``, the key columns' own type.
+
+    PostgreSQL's text index holds the department, the asker and the answering
+    post beside the words (migration 0019), and its operators compare equal
+    types: compared as a smaller integer, the column is read from another
+    index, all of that department's questions, not only those with the words.
+    (Lists of members or posts go as ``bigint[]``: ``answers.lookups``.)
+    """
+    return Cast(Value(pk), BigIntegerField())
+
+
 class QuestionFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -180,6 +193,7 @@ class QuestionFilter(django_filters.FilterSet):
     )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(),
+        method="filter_department",
         empty_label="All departments",
         error_messages={"invalid_choice": "Choose a department from the list."},
     )
@@ -239,6 +253,9 @@ class QuestionFilter(django_filters.FilterSet):
         # ``name`` is the lookup: answer_date__gte or answer_date__lte.
         return queryset.alias(answer_date=answer_date()).filter(**{name: value})
 
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(department_id=as_key(value.pk))
+
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)
 
@@ -248,7 +265,7 @@ class QuestionFilter(django_filters.FilterSet):
             return queryset
         if text.isdigit() and name == "asking_member":
             # A member page's link: the id, straight on the indexed column.
-            return queryset.filter(asking_member_id=int(text))
+            return queryset.filter(asking_member_id=as_key(int(text)))
         members = Member.objects.filter(members_matching(text))
         # The matching people are looked up first and the list filtered by
         # their ids as values: the database then knows how many questions

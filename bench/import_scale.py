@@ -134,7 +134,7 @@ def copy_rate(connection, newest, times=3):
     table (no triggers, no foreign keys) that already holds the questions
     held before the import, so that COPY, like the import, adds to indexes
     of that size. The scratch table is kept between runs while it holds the
-    same rows and columns (the 1M copy's is made once: a million rows take a minute);
+    same rows, columns and indexes (the 1M copy's is made once: a million rows take a minute);
     each COPY is rolled back. The median of ``times`` runs: one COPY of ten
     thousand rows is over in under a second, and a single run varies by half.
     """
@@ -155,12 +155,20 @@ def copy_rate(connection, newest, times=3):
             "SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute "
             "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
         )
+        # Each index's definition, without its name or its table's.
+        indexes = (
+            "SELECT array_agg(d ORDER BY d) FROM (SELECT regexp_replace("
+            "pg_get_indexdef(indexrelid), '^.* USING ', '') AS d "
+            "FROM pg_index WHERE indrelid = %s::regclass) AS i"
+        )
         if (
             not exists
             or cur.execute("SELECT count(*) FROM bench_copy_target").fetchone()[0] != held
-            # A migration since it was made added a column.
+            # A migration since it was made added a column, or changed an index.
             or cur.execute(columns, ["bench_copy_target"]).fetchone()
             != cur.execute(columns, ["answers_question"]).fetchone()
+            or cur.execute(indexes, ["bench_copy_target"]).fetchone()
+            != cur.execute(indexes, ["answers_question"]).fetchone()
         ):
             cur.execute("DROP TABLE IF EXISTS bench_copy_target")
             cur.execute("CREATE TABLE bench_copy_target (LIKE answers_question INCLUDING ALL)")

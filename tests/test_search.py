@@ -490,6 +490,78 @@ def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
 
 
 @postgres_only
+@pytest.mark.parametrize(
+    "filters",
+    [
+        lambda q: {"department": q.department.pk},
+        lambda q: {"member": q.asking_member.name},
+        lambda q: {"member": q.asking_member.pk},
+        lambda q: {"minister": "Karin Smyth"},
+    ],
+)
+def test_a_search_within_a_department_or_by_a_member_reads_one_index(
+    make_question, analyse, filters
+):
+    """The text index holds the department, the asker and the answering post too
+    (migration 0019): the filter is a condition on that index, not a second index
+    whose every entry for the department is read and intersected."""
+    from answers.filters import QuestionFilter
+    from answers.search import postgres
+
+    departments = ["Department for Education", "Ministry of Justice", "Home Office", "Treasury"]
+    searched = []
+    for n in range(240):
+        made = make_question(
+            text="To ask about schools." if n % 12 == 0 else f"To ask about prisons {n}.",
+            department=departments[n % 4],
+            asked_by=f"Member {n % 6}",
+            answered_by="Karin Smyth" if n % 8 == 0 else "Lord Hanson",
+            date_answered=datetime.date(2025, 2, 20),
+        )
+        if n % 12 == 0:
+            searched.append(made)
+    question = searched[-1]
+    analyse()
+    filterset = QuestionFilter({"q": "schools", **filters(question)}, queryset=Question.objects)
+    assert filterset.is_valid(), filterset.errors
+    filterset.qs  # noqa: B018 - filters and ranks
+    queryset = filterset.every_match()
+    with connection.cursor() as cursor:
+        # As at scale: the matches are gathered through the indexes, and the
+        # filter's other indexes (each the department's, or the member's,
+        # every question) are not chosen. Dropped in the test's transaction.
+        for index in (
+            "question_heading_nearest",
+            "question_department_newest",
+            "question_asker_newest",
+            "question_minister_newest",
+        ):
+            cursor.execute(f"DROP INDEX {index}")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        try:
+            plan = postgres._plan(
+                queryset.order_by(), "schools", 5, None, None, question.pk, blocks=False
+            )
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
+    scans = [plan]
+    conditions = []
+    while scans:
+        node = scans.pop()
+        if node.get("Index Name") == "question_search":
+            conditions.append(node["Index Cond"])
+        scans.extend(node.get("Plans", []))
+    assert len(conditions) == 1
+    assert "search_vector @@" in conditions[0]
+    assert any(
+        column in conditions[0]
+        for column in ("department_id", "asking_member_id", "answer_minister_id")
+    )
+
+
+@postgres_only
 def test_a_rare_word_or_an_unanalysed_table_are_searched_at_once(
     make_question, analyse, monkeypatch
 ):
