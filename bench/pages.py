@@ -176,6 +176,14 @@ def pages(rare_word):
             f"/questions/?q=veteran&minister={minister_surname}",
             None,
         ),
+        (
+            "/questions/?q=veteran&department=<Health>",
+            f"/questions/?q=veteran&department={dept}",
+            None,
+        ),
+        # Filters the newest questions thin most: not answered yet, or rarely withdrawn.
+        ("/questions/?q=health&timeliness=late", "/questions/?q=health&timeliness=late", None),
+        ("/questions/?q=health&status=withdrawn", "/questions/?q=health&status=withdrawn", None),
         ("/questions/?status=answered", "/questions/?status=answered", None),
         ("/questions/?status=answered&page=80", "/questions/?status=answered&page=80", None),
         ("/questions/?status=holding", "/questions/?status=holding", None),
