@@ -597,9 +597,12 @@ def test_a_rare_word_or_an_unanalysed_table_are_searched_at_once(
 
 # A search costs what the list costs (see test_question_list.LIST_QUERIES):
 #   1. departments for the department select
-#   2. the newest 2,001 matches with their rank (ordered in Python; their
+#   2. the newest 1,001 matches with their rank (ordered in Python; their
 #      number is the count); on PostgreSQL, before it, the searched words'
-#      lexemes and the highest id, to choose the ids to look among first
+#      lexemes and the highest and lowest ids, to choose the ids to look
+#      among first (with another filter besides, older ranges and the
+#      planner's estimates of them may follow: as many as the data needs,
+#      whatever the number of rows shown)
 #   3. the page's 25 questions by primary key, with snippets and everything
 #      joined in
 # ("Asked by" and "Answered by" are type-ahead text boxes: no member lists.)

@@ -62,11 +62,11 @@ def matching(queryset, text):
 class Ranked:
     """Matching questions best first: what :func:`ranked` returns.
 
-    One query reads the ``limit + 1`` most recently added matches with their
-    rank (an index scan that reads each row once); they are ordered here, and
-    a page is then fetched by primary key with the joins it shows. Counting
-    them is free, and slicing fetches only the slice's rows, so a page costs
-    two queries and joins 25 rows, not 1,000.
+    The backend reads the ``limit + 1`` most recently added matches with their
+    rank (one query, or on PostgreSQL a few, each range of ids read once:
+    ``postgres.ranks``); they are ordered here, and a page is then fetched by
+    primary key with the joins it shows. Counting them is free, and slicing
+    fetches only the slice's rows, so a page joins 25 rows, not 1,000.
 
     It offers what the list, the paginator and the exports use of a
     queryset: ``len``/``count``, slicing, iteration and ``iterator``.
