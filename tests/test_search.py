@@ -216,7 +216,7 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
     response = anonymous.get(LIST, {"q": "health"})
     content = response.content.decode()
     assert "More than <strong>3</strong> questions" in content
-    assert "Ranked by relevance among the 3 most recently added matches." in content
+    assert "Ranked by relevance among the 3 most recent matches." in content
     # The newest three matches, best first: the heading match leads.
     assert headings(response) == ["Health", "Other 3", "Other 2"]
     # Not capped when the matches fit.
@@ -414,13 +414,17 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
     monkeypatch.setattr(postgres, "WALK_IDS", 0)
     monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
     tabled = datetime.date(2025, 2, 12)
+
+    def late(n):
+        return (n < 180 and n % 3) or n == 195
+
     questions = [
         make_question(
             heading=f"Q{n}",
             text="To ask about schools.",
             date_tabled=tabled,
-            # Answered late, but for the newest (awaiting) and every third.
-            date_answered=tabled + datetime.timedelta(days=30) if n < 180 and n % 3 else None,
+            # Answered late, but for the newest (awaiting, all but one) and every third.
+            date_answered=tabled + datetime.timedelta(days=30) if late(n) else None,
         )
         for n in range(200)
     ]
@@ -431,9 +435,9 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         cursor.execute("SET enable_indexscan = off")
     try:
         analyse()
-        late = [q for n, q in enumerate(questions) if n < 180 and n % 3]
-        assert all(q.due_date < tabled + datetime.timedelta(days=30) for q in late)
-        expected = newest_matching(late, "schools", 5)
+        answered = [q for n, q in enumerate(questions) if late(n)]
+        assert all(q.due_date < tabled + datetime.timedelta(days=30) for q in answered)
+        expected = newest_matching(answered, "schools", 5)
         got = headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"}))
         assert got == expected and len(got) == 5
         assert walked[:2] == [True, True]
@@ -567,6 +571,69 @@ def test_a_search_within_a_filter_reads_one_text_index(
     assert list(conditions) == [index]
     assert "search_vector @@" in conditions[index]
     assert column is None or column in conditions[index]
+
+
+@postgres_only
+def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently_tabled(
+    anonymous, make_question, monkeypatch, analyse, walked
+):
+    """Not one match among the newest ids (tabled before 2025): rather than read every
+    match of the word below them, the most recently tabled matches are read newest
+    tabled first, through the tabling date's index. A filter that does not bound the
+    tabling date ("answered before") would have every newer question passed in that
+    order, so there the older ids are gathered as before."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            # Added in order of tabling, as imports are; the last tabled
+            # day of the old ones is out of order by id.
+            date_tabled=old + datetime.timedelta(days=n if n != 40 else 120) if n < 120 else new,
+            date_answered=(old if n < 120 else new) + datetime.timedelta(days=200),
+        )
+        for n in range(240)
+    ]
+    tabled = []
+    newest_tabled = postgres._newest_tabled
+
+    def spy(*args, **kwargs):
+        rows = newest_tabled(*args, **kwargs)
+        tabled.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    with connection.cursor() as cursor:
+        # As at scale: read in the order asked for, through an index.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        cursor.execute("SET enable_sort = off")
+    try:
+        analyse()
+        older = [q for q in questions if q.date_tabled < new]
+        expected = [
+            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
+        ][:5]
+        assert expected[0] == "Q40"  # tabled last, added early
+        got = headings(anonymous.get(LIST, {"q": "schools", "tabled_to": "2024-12-31"}))
+        assert got == expected
+        assert walked == [True] and tabled == [True]
+        # Answered before a date: the tabling date's index has nowhere to start.
+        walked.clear()
+        tabled.clear()
+        got = headings(anonymous.get(LIST, {"q": "schools", "answered_to": "2025-01-31"}))
+        assert got == newest_matching(older, "schools", 5)
+        assert walked[0] and tabled == [False] and len(walked) > 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+            cursor.execute("RESET enable_sort")
 
 
 @postgres_only

@@ -13,8 +13,10 @@ above the asking member's name; both give a snippet with the matched words
 marked.
 
 Ranking every match of a very common word costs time in proportion to the
-matches, so relevance ranking looks at the :data:`RANK_LIMIT` most recently
-added matches only and the page says so (:func:`ranking_note`).
+matches, so relevance ranking looks at the :data:`RANK_LIMIT` most recent
+matches only (the most recently added; on PostgreSQL, where a filter leaves a
+common word no match among the newest questions, the most recently tabled)
+and the page says so.
 """
 
 import html
