@@ -579,23 +579,29 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
 ):
     """Not one match among the newest ids (tabled before 2025): rather than read every
     match of the word below them, the most recently tabled matches are read newest
-    tabled first, through the tabling date's index. A filter that does not bound the
-    tabling date ("answered before") would have every newer question passed in that
-    order, so there the older ids are gathered as before."""
+    tabled first, through the tabling date's index (answered before a date: newest
+    answered first). A filter that bounds neither date ("answered late") would have
+    every newer question passed in that order, so there the older ids are gathered
+    as before."""
     from answers.search import postgres
 
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     monkeypatch.setattr(postgres, "COMMON", 0.3)
     old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
+
+    def tabled_on(n):
+        # Added in order of tabling, as imports are, but for one tabled
+        # last and added early.
+        return old + datetime.timedelta(days=120 if n == 40 else n)
+
     questions = [
         make_question(
             heading=f"Q{n}",
             text="To ask about schools.",
-            # Added in order of tabling, as imports are; the last tabled
-            # day of the old ones is out of order by id.
-            date_tabled=old + datetime.timedelta(days=n if n != 40 else 120) if n < 120 else new,
-            date_answered=(old if n < 120 else new) + datetime.timedelta(days=200),
+            date_tabled=tabled_on(n) if n < 120 else new,
+            # The old ones answered late, the new ones not yet.
+            date_answered=tabled_on(n) + datetime.timedelta(days=60) if n < 120 else None,
         )
         for n in range(240)
     ]
@@ -620,13 +626,15 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
             q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
         ][:5]
         assert expected[0] == "Q40"  # tabled last, added early
-        got = headings(anonymous.get(LIST, {"q": "schools", "tabled_to": "2024-12-31"}))
-        assert got == expected
-        assert walked == [True] and tabled == [True]
-        # Answered before a date: the tabling date's index has nowhere to start.
+        for filters in ({"tabled_to": "2024-12-31"}, {"answered_to": "2025-01-31"}):
+            walked.clear()
+            tabled.clear()
+            assert headings(anonymous.get(LIST, {"q": "schools", **filters})) == expected
+            assert walked == [True] and tabled == [True]
+        # Answered late: neither date's index has a date to start from.
         walked.clear()
         tabled.clear()
-        got = headings(anonymous.get(LIST, {"q": "schools", "answered_to": "2025-01-31"}))
+        got = headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"}))
         assert got == newest_matching(older, "schools", 5)
         assert walked[0] and tabled == [False] and len(walked) > 1
     finally:

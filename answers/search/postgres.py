@@ -295,40 +295,61 @@ def _ranked_sql(newest, text):
 
 
 def _newest_tabled(queryset, text, limit, high):
-    """Ranked rows of the ``limit`` most recently tabled matches with ``pk <= high``,
-    or None where reading them newest tabled first would pass every newer question.
+    """Ranked rows of the ``limit`` most recently tabled (or answered) matches with
+    ``pk <= high``, or None where reading them so would pass every newer question.
 
     The planner reads the tabling date's index newest first where it expects
     matches there soon. That is quick when the filter bounds the date (the
     index is read from that date down), and slow when it does not and the
     newest questions fail it: the planner expects the filter's matches
     spread through the dates, not all long ago. So the plan (EXPLAIN, not
-    run) is read first, and an index read in order without a tabling date
-    to seek to is refused.
+    run) is read first, and an index read in order without a date to seek
+    to is refused. A filter of answers given before a date is read newest
+    answered first in the same way.
     """
-    newest = (
-        queryset.filter(pk__lte=high)
-        .select_related(None)
-        .order_by(F("date_tabled").desc(nulls_last=True), "-pk")
-        .annotate(rank_vector=vector())
-        .values_list("pk", "date_tabled", "rank_vector")[:limit]
-    )
-    sql, params = _ranked_sql(newest, text)
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        nodes = [plan[0]["Plan"]]
-        while nodes:
-            node = nodes.pop()
-            if node.get("Node Type") in ("Index Scan", "Index Only Scan") and (
-                "date_tabled" not in node.get("Index Cond", "")
-            ):
-                return None
-            nodes.extend(node.get("Plans", []))
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    from answers.columns import answer_date
+
+    for column, order in (
+        ("date_tabled", [F("date_tabled").desc(nulls_last=True), "-pk"]),
+        (
+            "answer_date",
+            [
+                answer_date().desc(nulls_last=True),
+                F("date_tabled").desc(nulls_last=True),
+                "-pk",
+            ],
+        ),
+    ):
+        newest = (
+            queryset.filter(pk__lte=high)
+            .select_related(None)
+            .order_by(*order)
+            .annotate(rank_vector=vector())
+            .values_list("pk", "date_tabled", "rank_vector")[:limit]
+        )
+        sql, params = _ranked_sql(newest, text)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            if _seeks(plan[0]["Plan"], column):
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+    return None
+
+
+def _seeks(plan, column):
+    """Whether every index the plan reads in order starts from a bound on ``column``."""
+    nodes = [plan]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Node Type") in ("Index Scan", "Index Only Scan") and (
+            column not in node.get("Index Cond", "")
+        ):
+            return False
+        nodes.extend(node.get("Plans", []))
+    return True
 
 
 # Each searched word's lexemes, and the highest and the lowest question ids.
