@@ -136,16 +136,18 @@ def ranks(queryset, text, limit):
             # once does.
             bounded = high - wanted > bottom and (walk or (not common and wanted <= top * NARROW))
             low = int(high - wanted) if bounded else None
-        elif walk and not found and (tabled := _newest_tabled(queryset, text, limit, high)):
-            # A common word, and not one match among the newest ids: the
-            # filter leaves only older questions (tabled before 2017, say).
-            # Gathered, every match of the word below would be read from the
-            # table to keep the newest (180,000 for "health" at a million
-            # questions, 140 ms), and walked, every newer question passed.
-            # So the window is the most recently tabled matches instead,
-            # read newest tabled first.
-            return tabled
         else:
+            if walk and not found:
+                # A common word, and not one match among the newest ids: the
+                # filter leaves only older questions (tabled before 2017,
+                # say). Gathered, every match of the word below would be
+                # read from the table to keep the newest (180,000 for
+                # "health" at a million questions, 140 ms), and walked,
+                # every newer question passed. So the window is the most
+                # recently tabled matches instead, read newest tabled first.
+                tabled = _newest_tabled(queryset, text, limit, high)
+                if tabled is not None:
+                    return tabled
             wanted, low, walk = high - bottom, None, False  # nothing there: the rest at once
         if not walk:
             # Gathered, the range's matches that no other index rules out
