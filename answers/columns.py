@@ -4,8 +4,9 @@ Triggers (migrations 0006 and 0007) keep some columns of
 ``answers_question`` from other tables: the search vector, and a copy of the
 answer's state, date and minister's post (migrations 0007 and 0018), so that
 the status filters, the "Answered by" filter and the "newest answered" sort
-read one table's indexes instead of joining a million answers. They are not model fields, so no save writes them; queries refer
-to them with :class:`Stored`. The one writer that sends them is the API
+read one table's indexes instead of joining a million answers. They are not
+model fields, so no save writes them; queries refer to them with
+:class:`Stored`. The one writer that sends them is the API
 importer's bulk insert on PostgreSQL (migration 0011), with values computed
 by the same rules, so that each new question is written once.
 """

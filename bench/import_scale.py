@@ -134,8 +134,8 @@ def copy_rate(connection, newest, times=3):
     table (no triggers, no foreign keys) that already holds the questions
     held before the import, so that COPY, like the import, adds to indexes
     of that size. The scratch table is kept between runs while it holds the
-    same rows, columns and indexes (the 1M copy's is made once: a million rows take a minute);
-    each COPY is rolled back. The median of ``times`` runs: one COPY of ten
+    same rows, columns and indexes (the 1M copy's is made once: a million
+    rows take a minute); each COPY is rolled back. The median of ``times`` runs: one COPY of ten
     thousand rows is over in under a second, and a single run varies by half.
     """
     raw = connection.connection

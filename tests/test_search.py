@@ -4,6 +4,7 @@ These tests run unchanged on both databases; which backend answers depends
 on DATABASE_URL.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -336,6 +337,22 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
     )
 
 
+@contextlib.contextmanager
+def planner_without(*ways):
+    """PostgreSQL's planner without these ways of reading a table (``seqscan``,
+    ``indexscan``, ``bitmapscan``, ``sort``): a few hundred questions then are
+    read as a million would be."""
+    with connection.cursor() as cursor:
+        for way in ways:
+            cursor.execute(f"SET enable_{way} = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for way in ways:
+                cursor.execute(f"RESET enable_{way}")
+
+
 @pytest.fixture
 def walked(monkeypatch):
     """Whether each range a search reads is walked (True) or gathered (False)."""
@@ -428,12 +445,9 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         )
         for n in range(200)
     ]
-    with connection.cursor() as cursor:
-        # As at scale: the matches are gathered through a bitmap of the text
-        # index's, not by reading the whole (small) table.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-    try:
+    # As at scale: the matches are gathered through a bitmap of the text
+    # index's, not by reading the whole (small) table.
+    with planner_without("seqscan", "indexscan"):
         analyse()
         answered = [q for n, q in enumerate(questions) if late(n)]
         assert all(q.due_date < tabled + datetime.timedelta(days=30) for q in answered)
@@ -446,10 +460,6 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
         assert headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"})) == expected
         assert walked[:2] == [True, False]
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
 
 
 @postgres_only
@@ -471,11 +481,8 @@ def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
         for n in range(400)
     ]
     justice = questions[1].department
-    with connection.cursor() as cursor:
-        # As at scale: the matches are gathered through the indexes.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-    try:
+    # As at scale: the matches are gathered through the indexes.
+    with planner_without("seqscan", "indexscan"):
         analyse()
         expected = newest_matching([q for q in questions if q.department == justice], "schools", 5)
         assert headings(anonymous.get(LIST, {"q": "schools", "department": justice.pk})) == expected
@@ -487,10 +494,6 @@ def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
             questions, "schools", 5
         )
         assert walked == [False] and walked.lows[0] > questions[300].pk
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
 
 
 @postgres_only
@@ -552,22 +555,15 @@ def test_a_search_within_a_filter_reads_one_text_index(
             "question_owed_due",
         ):
             cursor.execute(f"DROP INDEX {other}")
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-        try:
-            plan = postgres._plan(
-                queryset.order_by(), "schools", 5, None, None, question.pk, blocks=False
-            )
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
-    scans = [plan]
-    conditions = {}
-    while scans:
-        node = scans.pop()
-        if "Index Name" in node:
-            conditions[node["Index Name"]] = node.get("Index Cond", "")
-        scans.extend(node.get("Plans", []))
+    with planner_without("seqscan", "indexscan"):
+        plan = postgres._plan(
+            queryset.order_by(), "schools", 5, None, None, question.pk, blocks=False
+        )
+    conditions = {
+        node["Index Name"]: node.get("Index Cond", "")
+        for node in postgres._nodes(plan)
+        if "Index Name" in node
+    }
     assert list(conditions) == [index]
     assert "search_vector @@" in conditions[index]
     assert column is None or column in conditions[index]
@@ -614,12 +610,8 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
         return rows
 
     monkeypatch.setattr(postgres, "_newest_tabled", spy)
-    with connection.cursor() as cursor:
-        # As at scale: read in the order asked for, through an index.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        cursor.execute("SET enable_sort = off")
-    try:
+    # As at scale: read in the order asked for, through an index.
+    with planner_without("seqscan", "bitmapscan", "sort"):
         analyse()
         older = [q for q in questions if q.date_tabled < new]
         expected = [
@@ -637,11 +629,6 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
         got = headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"}))
         assert got == newest_matching(older, "schools", 5)
         assert walked[0] and tabled == [False] and len(walked) > 1
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
-            cursor.execute("RESET enable_sort")
 
 
 @postgres_only

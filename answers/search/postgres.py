@@ -217,7 +217,11 @@ def _newest(queryset, text, limit, low, high, top, *, walk, blocks):
 
 def _plan(queryset, text, limit, low, high, top, *, blocks):
     """The planner's plan (EXPLAIN, not run) for gathering a range."""
-    sql, params = _newest_sql(queryset, text, limit, low, high, top, walk=False, blocks=blocks)
+    return _explain(*_newest_sql(queryset, text, limit, low, high, top, walk=False, blocks=blocks))
+
+
+def _explain(sql, params):
+    """The top node of the planner's plan for ``sql`` (EXPLAIN, not run)."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -226,19 +230,20 @@ def _plan(queryset, text, limit, low, high, top, *, blocks):
     return plan[0]["Plan"]
 
 
+def _nodes(plan):
+    """Every node of a plan, the top one first."""
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
 def _heap_scan(plan):
     """The plan's read of the table through a bitmap of the indexes' matches, or None.
 
     Its ``Plan Rows`` are the rows expected to pass every condition; its
     bitmap's (``["Plans"][0]``), the rows expected to be read to test them.
     """
-    nodes = [plan]
-    while nodes:
-        node = nodes.pop()
-        if node.get("Node Type") == "Bitmap Heap Scan":
-            return node
-        nodes.extend(node.get("Plans", []))
-    return None
+    return next((node for node in _nodes(plan) if node["Node Type"] == "Bitmap Heap Scan"), None)
 
 
 def _rows_visited(plan):
@@ -271,18 +276,23 @@ def _newest_sql(queryset, text, limit, low, high, top, *, walk, blocks):
         queryset = queryset.filter(**{f"{bound}__gt": low})
     if high is not None:
         queryset = queryset.filter(**{f"{bound}__lte": high})
-    newest = (
-        queryset.select_related(None)
-        .order_by(f"-{order}")
-        .annotate(rank_vector=vector())
-        .values_list("pk", "date_tabled", "rank_vector")[:limit]
-    )
+    newest = _candidates(queryset, [f"-{order}"], limit)
     # A walked range tests each row's vector: offered the text index, the
     # planner would read every match of a common word to intersect with the
     # range. Unbounded (a small table, or one never analysed), the planner
     # chooses, the text index among its ways.
     newest.query.walk_search = walk and low is not None
     return _ranked_sql(newest, text)
+
+
+def _candidates(queryset, ordering, limit):
+    """The first ``limit`` rows of ``queryset`` in ``ordering``, as ``_ranked_sql`` ranks them."""
+    return (
+        queryset.select_related(None)
+        .order_by(*ordering)
+        .annotate(rank_vector=vector())
+        .values_list("pk", "date_tabled", "rank_vector")[:limit]
+    )
 
 
 def _ranked_sql(newest, text):
@@ -322,20 +332,9 @@ def _newest_tabled(queryset, text, limit, high):
             ],
         ),
     ):
-        newest = (
-            queryset.filter(pk__lte=high)
-            .select_related(None)
-            .order_by(*order)
-            .annotate(rank_vector=vector())
-            .values_list("pk", "date_tabled", "rank_vector")[:limit]
-        )
-        sql, params = _ranked_sql(newest, text)
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-            if isinstance(plan, str):
-                plan = json.loads(plan)
-            if _seeks(plan[0]["Plan"], column):
+        sql, params = _ranked_sql(_candidates(queryset.filter(pk__lte=high), order, limit), text)
+        if _seeks(_explain(sql, params), column):
+            with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
     return None
@@ -343,15 +342,11 @@ def _newest_tabled(queryset, text, limit, high):
 
 def _seeks(plan, column):
     """Whether every index the plan reads in order starts from a bound on ``column``."""
-    nodes = [plan]
-    while nodes:
-        node = nodes.pop()
-        if node.get("Node Type") in ("Index Scan", "Index Only Scan") and (
-            column not in node.get("Index Cond", "")
-        ):
-            return False
-        nodes.extend(node.get("Plans", []))
-    return True
+    return not any(
+        node["Node Type"] in ("Index Scan", "Index Only Scan")
+        and column not in node.get("Index Cond", "")
+        for node in _nodes(plan)
+    )
 
 
 # Each searched word's lexemes, and the highest and the lowest question ids.
