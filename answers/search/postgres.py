@@ -117,7 +117,7 @@ def ranks(queryset, text, limit):
     entries = (top - bottom) * share * WALK_PER_ENTRY if share else 0
     walk = common
     high = None
-    if not common and low is not None and _at_once(queryset, text, limit, low, top):
+    if not common and low is not None and _at_once(queryset, text, limit, low, top, bottom):
         low = None
     while True:
         rows = _newest(
@@ -160,7 +160,7 @@ def ranks(queryset, text, limit):
                 low = int(high - wanted) if high - wanted > bottom else 0
 
 
-def _at_once(queryset, text, limit, low, top):
+def _at_once(queryset, text, limit, low, top, bottom):
     """Whether to gather every id at once rather than the first range (above ``low``).
 
     Only with another filter, which the planner expects to leave the first
@@ -168,14 +168,18 @@ def _at_once(queryset, text, limit, low, top):
     that filter's index again. And only if the filter's index rules out most
     of what the words match: under a filter no index serves, every match of
     the words would be read from the table to be tested.
+
+    One plan (EXPLAIN, not run), of every id: the planner spreads a filter's
+    matches evenly over the ids, so the first range's share of them is its
+    share of the ids.
     """
     if len(queryset.query.where.children) < 2:  # the words alone
         return False
-    first = _plan(queryset, text, limit, low, None, top, blocks=True)
-    if first["Plan Rows"] >= limit * FEW:
-        return False
     every = _heap_scan(_plan(queryset, text, limit, None, None, top, blocks=True))
-    return bool(every) and every["Plans"][0]["Plan Rows"] <= every["Plan Rows"] * 2
+    if not every:
+        return False
+    first = every["Plan Rows"] * (top - low) / max(top - bottom, 1)
+    return first < limit * FEW and every["Plans"][0]["Plan Rows"] <= every["Plan Rows"] * 2
 
 
 # The widest range after a short one that is walked rather than gathered: a
