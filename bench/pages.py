@@ -215,6 +215,16 @@ def pages(rare_word):
             None,
         ),
         (
+            "/questions/?answered_from=2016-01-01&answered_to=2016-12-31",
+            "/questions/?answered_from=2016-01-01&answered_to=2016-12-31",
+            None,
+        ),
+        (
+            "/questions.csv?answered_to=2016-12-31 (first byte)",
+            "/questions.csv?answered_to=2016-12-31",
+            None,
+        ),
+        (
             "/questions/?department=<Health>&timeliness=late",
             f"/questions/?department={dept}&timeliness=late",
             None,

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answers.models import Department, Member
@@ -78,6 +80,57 @@ def test_tabled_and_answered_date_ranges(anonymous, make_question):
     assert headings(anonymous.get(LIST, {"tabled_to": "2025-01-31"})) == ["January"]
     answered = {"answered_from": "2025-04-01", "answered_to": "2025-04-30"}
     assert headings(anonymous.get(LIST, answered)) == ["March"]
+
+
+def _list_row_queries(queries):
+    """The SQL of the queries that read a list's rows newest tabled first."""
+    order = 'ORDER BY "answers_question"."date_tabled" DESC'
+    return [query["sql"] for query in queries if order in query["sql"]]
+
+
+def test_answers_given_by_a_day_are_read_from_that_tabling_date_down(anonymous, make_question):
+    """No question is answered before it was tabled, so the list, newest tabled
+    first, looks for answers given by a day among the questions tabled by then:
+    it read every question tabled since, 450 ms for 2016 at a million."""
+    day = datetime.date
+    make_question(heading="Spring", date_tabled=day(2016, 3, 1), date_answered=day(2016, 3, 20))
+    make_question(heading="Winter", date_tabled=day(2016, 1, 5), date_answered=day(2016, 2, 1))
+    make_question(heading="Next year", date_tabled=day(2016, 12, 1), date_answered=day(2017, 1, 9))
+    make_question(heading="Recent", date_tabled=day(2025, 3, 1), date_answered=day(2025, 3, 5))
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, {"answered_to": "2016-12-31"})
+    assert headings(response) == ["Spring", "Winter"]
+    rows = _list_row_queries(queries)
+    assert rows and all('"answers_question"."date_tabled" <=' in sql for sql in rows)
+    # Newest answered first, the answer date's own index serves.
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, {"answered_to": "2016-12-31", "sort": "newest_answered"})
+    assert headings(response) == ["Spring", "Winter"]
+    assert not any('"answers_question"."date_tabled" <=' in query["sql"] for query in queries)
+
+
+def test_answers_given_by_a_day_include_questions_with_no_tabling_date(anonymous, make_question):
+    """A question whose tabling date is not known sorts last, and is still listed
+    among the answers given by a day: no bound on the tabling date is said."""
+    day = datetime.date
+    make_question(heading="Dated", date_tabled=day(2016, 3, 1), date_answered=day(2016, 3, 20))
+    make_question(heading="Undated", date_tabled=None, date_answered=day(2016, 5, 1))
+    make_question(heading="Undated, later", date_tabled=None, date_answered=day(2017, 5, 1))
+    make_question(heading="Recent", date_tabled=day(2025, 3, 1), date_answered=day(2025, 3, 5))
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, {"answered_to": "2016-12-31"})
+    assert headings(response) == ["Dated", "Undated"]
+    assert not any(
+        '"answers_question"."date_tabled" <=' in sql for sql in _list_row_queries(queries)
+    )
+    # Every match of a search, in the CSV, the same way.
+    body = (
+        anonymous.get(reverse("questions_csv"), {"q": "Secretary", "answered_to": "2016-12-31"})
+        .getvalue()
+        .decode()
+    )
+    assert "Dated" in body and "Undated" in body and "Recent" not in body
+    assert "Undated, later" not in body
 
 
 def test_asking_member_and_answering_minister_filters(anonymous, make_question):
