@@ -190,6 +190,16 @@ def pages(rare_word):
         ("/questions/?status=awaiting", "/questions/?status=awaiting", None),
         ("/questions/?status=withdrawn&page=80", "/questions/?status=withdrawn&page=80", None),
         (
+            "/questions/?status=awaiting&sort=newest_answered",
+            "/questions/?status=awaiting&sort=newest_answered",
+            None,
+        ),
+        (
+            "/questions/?status=withdrawn&sort=newest_answered",
+            "/questions/?status=withdrawn&sort=newest_answered",
+            None,
+        ),
+        (
             "/questions/?department=<Health>&status=answered&sort=newest_answered",
             f"/questions/?department={dept}&status=answered&sort=newest_answered",
             admin + f"?department__id__exact={dept}",

@@ -4,7 +4,6 @@ These tests run unchanged on both databases; which backend answers depends
 on DATABASE_URL.
 """
 
-import contextlib
 import csv
 import datetime
 import io
@@ -17,6 +16,8 @@ from django.urls import reverse
 from answers import search, services, views
 from answers.models import Answer, Member, Question
 from answers.search.query import parse, to_fts5
+
+from .planner import planner_without
 
 pytestmark = pytest.mark.django_db
 
@@ -337,22 +338,6 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
     )
 
 
-@contextlib.contextmanager
-def planner_without(*ways):
-    """PostgreSQL's planner without these ways of reading a table (``seqscan``,
-    ``indexscan``, ``bitmapscan``, ``sort``): a few hundred questions then are
-    read as a million would be."""
-    with connection.cursor() as cursor:
-        for way in ways:
-            cursor.execute(f"SET enable_{way} = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for way in ways:
-                cursor.execute(f"RESET enable_{way}")
-
-
 @pytest.fixture
 def walked(monkeypatch):
     """Whether each range a search reads is walked (True) or gathered (False)."""
@@ -550,7 +535,9 @@ def test_a_search_within_a_filter_reads_one_text_index(
             "question_minister_newest",
             "question_withdrawn_newest",
             "question_withdrawn_department",
+            "question_withdrawn_answered",
             "question_awaiting_newest",
+            "question_awaiting_answered",
             "question_open_due",
             "question_owed_due",
         ):
