@@ -102,6 +102,9 @@ def stream(queryset, chunk_size=None):
     planned to send its first rows soon, not to finish soonest.
     """
     chunk_size = chunk_size or CSV_CHUNK_ROWS
+    if queryset.query.is_empty():
+        # Nothing can match (a search of only stop words, say): no SQL to run.
+        return
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield from queryset.iterator(chunk_size=chunk_size)
         return

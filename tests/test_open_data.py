@@ -32,6 +32,17 @@ def csv_rows(response):
     return list(csv.DictReader(io.StringIO(body)))
 
 
+# Outside a test's transaction: the export reads through a server-side cursor.
+@pytest.mark.django_db(transaction=True)
+def test_csv_of_a_search_with_nothing_to_look_for_is_its_header_alone(anonymous, questions):
+    """Only stop words ("the"), or only words to leave out, match nothing: the
+    download is the header row, not a stream broken off by an error."""
+    for words in ("the", "-roads"):
+        response = anonymous.get(reverse("questions_csv"), {"q": words})
+        assert response.status_code == 200
+        assert csv_rows(response) == []
+
+
 def test_csv_export_follows_the_filters_with_iso_dates(anonymous, questions):
     response = anonymous.get(reverse("questions_csv"), {"house": "Commons"})
     assert response["Content-Type"].startswith("text/csv")
