@@ -299,6 +299,11 @@ class QuestionFilter(django_filters.FilterSet):
         return queryset.alias(answer_minister=answer_minister()).filter(answer_minister__any=posts)
 
     def filter_timeliness(self, queryset, name, value):
+        if self.form.cleaned_data.get("status") == QuestionStatus.WITHDRAWN:
+            # Every timeliness figure counts questions not withdrawn. Said
+            # as both, the database reads every withdrawn question to find
+            # none (55 ms at a million).
+            return queryset.none()
         return timeliness_filter(queryset, value, timezone.localdate())
 
     def filter_sort(self, queryset, name, value):

@@ -227,6 +227,27 @@ def test_questions_with_no_answer_newest_answered_read_an_index_of_their_own(
         assert rows and all(index in plan(sql) for sql in rows)
 
 
+@pytest.mark.parametrize("timeliness", ["on_time", "late", "owed", "overdue"])
+def test_withdrawn_questions_are_in_no_timeliness_figure(anonymous, make_question, timeliness):
+    """Every timeliness figure counts questions not withdrawn, so withdrawn and
+    any of them is nothing, at once (the database read every withdrawn
+    question to find none), searched or not, on the page and in the exports."""
+    day = datetime.date
+    make_question(heading="Gone", date_tabled=day(2025, 1, 6), is_withdrawn=True)
+    make_question(heading="On time", date_tabled=day(2025, 1, 6), date_answered=day(2025, 1, 8))
+    make_question(heading="Late", date_tabled=day(2025, 1, 6), date_answered=day(2025, 3, 3))
+    make_question(heading="Owed", date_tabled=day(2025, 1, 6))
+    assert headings(anonymous.get(LIST, {"timeliness": timeliness}))
+    for words in ("", "Secretary"):
+        wanted = {"status": "withdrawn", "timeliness": timeliness, "q": words}
+        assert headings(anonymous.get(LIST, wanted)) == []
+        for export in ("questions_csv", "questions_json", "questions_feed"):
+            response = anonymous.get(reverse(export), wanted)
+            assert response.status_code == 200
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert b"Gone" not in body
+
+
 def test_twenty_five_a_page_with_govuk_pagination(anonymous, make_question):
     for day in range(1, 31):
         make_question(heading=f"Day {day}", date_tabled=datetime.date(2025, 1, day))

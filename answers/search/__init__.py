@@ -85,7 +85,9 @@ class Ranked:
 
     def _ranking(self):
         if self._ranks is None:
-            rows = _backend().ranks(self.queryset, self.text, self.limit + 1)
+            # A filter may leave nothing to look at (``QuerySet.none()``).
+            empty = self.queryset.query.is_empty()
+            rows = [] if empty else _backend().ranks(self.queryset, self.text, self.limit + 1)
             # Best first; ties newest tabled (undated last), then newest added.
             rows.sort(key=lambda r: (-r[1], -(r[2].toordinal() if r[2] else 0), -r[0]))
             self._ranks = [(pk, rank) for pk, rank, _ in rows]
