@@ -7,6 +7,7 @@ completion dates follow the same rules as the staff pages and importers.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -269,6 +270,31 @@ def year_filter(field_name, title):
     )
 
 
+class SortableOnlyChangeList(ChangeList):
+    """A changelist that sorts only by the columns ``sortable_by`` names.
+
+    Django leaves the other column headers unlinked, but still sorts by any
+    column a link or bookmark names (``?o=1``). Here such a column is left
+    out, and with none left the list keeps its usual order.
+    """
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params and self.sortable_by is not None:
+            kept = [part for part in self.params[ORDER_VAR].split(".") if self._sortable(part)]
+            if kept:
+                self.params[ORDER_VAR] = ".".join(kept)
+            else:
+                del self.params[ORDER_VAR]
+        return super().get_ordering(request, queryset)
+
+    def _sortable(self, part):
+        try:
+            column = self.list_display[int(part.rpartition("-")[2])]
+        except (IndexError, ValueError):
+            return True  # not a column: Django passes over it
+        return column in self.sortable_by
+
+
 class LargeTableAdmin(SimpleHistoryAdmin):
     """A changelist that stays fast at a million rows.
 
@@ -296,6 +322,9 @@ class LargeTableAdmin(SimpleHistoryAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
+    def get_changelist(self, request, **kwargs):
+        return SortableOnlyChangeList
+
 
 @admin.register(Question)
 class QuestionAdmin(LargeTableAdmin):
@@ -321,6 +350,10 @@ class QuestionAdmin(LargeTableAdmin):
     search_help_text = 'Words, "a phrase", OR, -word, a UIN or a member\'s name.'
     autocomplete_fields = ["asking_member", "department", "grouped_questions"]
     list_select_related = ["department", "asking_member"]
+    # Sorted by the columns an index keeps in order. By heading, house,
+    # department or asker, a million rows were sorted for each page (0.2 to
+    # 0.5 s); the filters narrow by house and department instead.
+    sortable_by = ["uin", "date_tabled", "due_date"]
     readonly_fields = ["due_date", "logged_by", "created_at", "updated_at"]
     inlines = [AnswerInline, FollowUpActionInline, InternalNoteInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -368,6 +401,9 @@ class QuestionAdmin(LargeTableAdmin):
 @admin.register(Answer)
 class AnswerAdmin(LargeTableAdmin):
     list_display = ["question", "minister", "date_answered", "is_holding", "is_correction"]
+    # As for questions: by minister, or holding and corrected first, every
+    # answer was sorted for each page (0.2 to 0.7 s at a million).
+    sortable_by = ["question", "date_answered"]
     list_filter = ["is_holding", "is_correction", year_filter("date_answered", "year answered")]
     # Searched through answers.search, as the question changelist is.
     search_fields = ["question__heading", "text"]

@@ -492,6 +492,19 @@ class Answer(models.Model):
             # A minister's answers newest first, and the first and latest
             # answers of each post (member and department pages).
             models.Index(fields=["minister", "-date_answered"], name="answer_minister_newest"),
+            # The admin's "holding" and "correction" filters, newest first:
+            # a few hundred and a few thousand of a million answers, found
+            # by reading every answer without them.
+            models.Index(
+                fields=["-date_answered", "-id"],
+                condition=Q(is_holding=True),
+                name="answer_holding_newest",
+            ),
+            models.Index(
+                fields=["-date_answered", "-id"],
+                condition=Q(is_correction=True),
+                name="answer_correction_newest",
+            ),
         ]
 
     def __str__(self):

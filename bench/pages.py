@@ -274,6 +274,7 @@ def pages(rare_word):
         ("admin changelist searching health", admin + "?q=health", None),
         ("admin answer changelist", "/admin/answers/answer/", None),
         ("admin answers searching health", "/admin/answers/answer/?q=health", None),
+        ("admin answers, holding", "/admin/answers/answer/?is_holding__exact=1", None),
         ("admin member changelist", "/admin/answers/member/", None),
     ]
 

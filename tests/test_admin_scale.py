@@ -51,3 +51,37 @@ def test_year_filters_come_from_the_first_and_last_dates(admin_client_, make_que
     assert "By year tabled" in content
     assert "date_tabled_year=2023" in content
     assert listed(admin_client_.get(QUESTIONS, {"date_tabled_year": "2022"})) == ["Old"]
+
+
+def in_order(response):
+    return [str(obj) for obj in response.context["cl"].result_list]
+
+
+def test_changelists_sort_only_by_columns_an_index_keeps_in_order(admin_client_, make_question):
+    """Sorted by heading, house, department or asker (questions), or by minister
+    or the holding and correction flags (answers), every row was sorted for each
+    page: 0.2 to 0.7 s at a million. Those headers are not sort links, and a
+    link that names one anyway leaves the usual order."""
+    make_question(heading="Apples", date_tabled=datetime.date(2025, 1, 2), uin="3")
+    make_question(heading="Cherries", date_tabled=datetime.date(2025, 1, 3), uin="1")
+    make_question(heading="Bananas", date_tabled=datetime.date(2025, 1, 1), uin="2")
+    newest = in_order(admin_client_.get(QUESTIONS))
+    assert newest == ["Cherries", "Apples", "Bananas"]
+    for column in ("1", "-1", "2", "6", "7"):  # heading, house, department, asker
+        assert in_order(admin_client_.get(QUESTIONS, {"o": column})) == newest
+    assert in_order(admin_client_.get(QUESTIONS, {"o": "3"})) == ["Cherries", "Bananas", "Apples"]
+    assert in_order(admin_client_.get(QUESTIONS, {"o": "4"})) == ["Bananas", "Apples", "Cherries"]
+    content = admin_client_.get(QUESTIONS).content.decode()
+    assert "?o=4" in content and "?o=1" not in content
+    answers = in_order(admin_client_.get(ANSWERS))
+    for column in ("2", "4", "5"):  # minister, holding, correction
+        assert in_order(admin_client_.get(ANSWERS, {"o": column})) == answers
+
+
+def test_holding_answers_and_corrections_are_filtered_newest_first(admin_client_, make_question):
+    day = datetime.date
+    make_question(heading="Held", date_answered=day(2025, 3, 1), is_holding=True)
+    make_question(heading="Held later", date_answered=day(2025, 3, 9), is_holding=True)
+    make_question(heading="Answered", date_answered=day(2025, 3, 5))
+    held = in_order(admin_client_.get(ANSWERS, {"is_holding__exact": "1"}))
+    assert held == ["Answer to Held later", "Answer to Held"]
