@@ -267,6 +267,8 @@ def pages(rare_word):
         ("/staff/actions/ CSV (first byte)", "/staff/actions/export.csv", None),
         ("/staff/board/", "/staff/board/", None),
         ("/staff/board/?stage=answered", "/staff/board/?stage=answered", None),
+        ("/staff/board/?stage=transferred_out", "/staff/board/?stage=transferred_out", None),
+        ("/staff/board/?stage=late_internal", "/staff/board/?stage=late_internal", None),
         ("/staff/board/ CSV (first byte)", "/staff/board/export.csv", None),
         ("/staff/my-work/ (a policy lead)", "/staff/my-work/", None),
         ("/staff/statistics/", "/staff/statistics/", None),

@@ -23,10 +23,16 @@ STAGE_CHOICES = [
 def late_internal(today, via="process__"):
     """Past its internal deadline: the draft's while drafting, the step's in clearance.
 
-    Asked of questions (their stage annotated); ``via=""`` asks it of processes.
+    Asked of questions, of their processes' stages and deadlines (a question
+    with a process is at its process's stage); ``via=""`` asks it of
+    processes. Not of the questions' stage as annotated, which is worked
+    out for each question: every process's question was read (58 ms at a
+    million) rather than the few processes past a deadline.
     """
-    return Q(stage__in=[Stage.COMMISSIONED, Stage.DRAFTING], **{f"{via}draft_due__lt": today}) | Q(
-        stage=Stage.IN_CLEARANCE, **{f"{via}current_step__deadline__lt": today}
+    drafting = {f"{via}stage__in": [Stage.COMMISSIONED, Stage.DRAFTING]}
+    clearing = {f"{via}stage": Stage.IN_CLEARANCE}
+    return Q(**drafting, **{f"{via}draft_due__lt": today}) | Q(
+        **clearing, **{f"{via}current_step__deadline__lt": today}
     )
 
 
@@ -84,6 +90,10 @@ class BoardFilter(django_filters.FilterSet):
             return queryset.unanswered().filter(late_parliament(self.today))
         if value in OPEN_STAGES:
             return queryset.unanswered().filter(stage=value)
+        if value == Stage.TRANSFERRED_OUT:
+            # Only a process records it: the few processes are read, rather
+            # than every question's stage worked out (0.55 s at a million).
+            return queryset.filter(process__stage=value)
         return queryset.filter(stage=value)
 
     @property
