@@ -7,7 +7,7 @@ completion dates follow the same rules as the staff pages and importers.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -320,7 +320,15 @@ class LargeTableAdmin(SimpleHistoryAdmin):
         )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        # A search lists as many matches as the public list's (``CappedPaginator``).
+        searched = search.is_searchable(request.GET.get(SEARCH_VAR, ""))
+        return CappedPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            limit=search.RANK_LIMIT if searched else None,
+        )
 
     def get_changelist(self, request, **kwargs):
         return SortableOnlyChangeList

@@ -397,7 +397,7 @@ def questions_json(request):
     filterset = _filtered(request)
     if (errors := _filter_errors(filterset)) is not None:
         return errors
-    page, page_error = paginate(request, _public_rows(filterset))
+    page, page_error = paginate(request, _public_rows(filterset), limit=filterset.count_limit())
     if page_error:
         return JsonResponse({"errors": {"page": [page_error]}}, status=400)
 

@@ -331,6 +331,12 @@ class QuestionFilter(django_filters.FilterSet):
         self._every_match = (queryset, None)
         return queryset
 
+    def count_limit(self):
+        """The most rows a page list counts (``views.CappedPaginator``): a search
+        lists as many matches, in any order, as it ranks by relevance."""
+        words = getattr(self.form, "cleaned_data", {}).get("q")
+        return search.RANK_LIMIT if words and search.is_searchable(words) else None
+
     def every_match(self):
         """Every matching question, in the chosen order or else newest tabled first.
 

@@ -85,3 +85,17 @@ def test_holding_answers_and_corrections_are_filtered_newest_first(admin_client_
     make_question(heading="Answered", date_answered=day(2025, 3, 5))
     held = in_order(admin_client_.get(ANSWERS, {"is_holding__exact": "1"}))
     assert held == ["Answer to Held later", "Answer to Held"]
+
+
+def test_a_changelist_search_lists_as_many_matches_as_the_public_list(
+    admin_client_, make_question, monkeypatch
+):
+    from answers import search
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 3)
+    for n in range(5):
+        make_question(heading=f"Ferries {n}", date_answered=datetime.date(2025, 3, 1))
+    for url in (QUESTIONS, ANSWERS):
+        assert admin_client_.get(url, {"q": "ferries"}).context["cl"].result_count == 2
+        assert admin_client_.get(url).context["cl"].result_count == 3

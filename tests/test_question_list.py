@@ -248,6 +248,31 @@ def test_withdrawn_questions_are_in_no_timeliness_figure(anonymous, make_questio
             assert b"Gone" not in body
 
 
+def test_a_search_in_any_order_lists_as_many_matches_as_it_ranks(
+    anonymous, make_question, monkeypatch
+):
+    """Newest first, a page deep among a middling word's matches read every
+    question newer than it (page 80 at a million: 100 to 190 ms), so a search
+    pages through as many matches as relevance ranks; other lists count on."""
+    from answers import search, views
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 3)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    for n in range(7):
+        make_question(heading=f"Ferries {n}", date_tabled=datetime.date(2025, 3, 1 + n))
+    for wanted, limit, note in (
+        ({"q": "ferries", "sort": "newest_tabled"}, 3, "Pages stop at the first 3."),
+        ({"q": "ferries", "sort": "newest_answered"}, 3, "Pages stop at the first 3."),
+        ({"q": "ferries"}, 3, "Ranked by relevance among the 3 most recent matches."),
+        ({"sort": "newest_tabled"}, 5, "Pages stop at the first 5."),
+    ):
+        response = anonymous.get(LIST, wanted)
+        paginator = response.context["page"].paginator
+        assert (paginator.count, paginator.capped) == (limit, True), wanted
+        assert note in response.content.decode()
+        assert anonymous.get(reverse("questions_json"), wanted).json()["count"] == limit
+
+
 def test_twenty_five_a_page_with_govuk_pagination(anonymous, make_question):
     for day in range(1, 31):
         make_question(heading=f"Day {day}", date_tabled=datetime.date(2025, 1, day))

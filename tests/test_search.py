@@ -223,10 +223,10 @@ def test_ranking_a_very_common_word_says_what_it_ranked(anonymous, make_question
     assert headings(response) == ["Health", "Other 3", "Other 2"]
     # Not capped when the matches fit.
     assert "Ranked by relevance" not in anonymous.get(LIST, {"q": "newest"}).content.decode()
-    # Newest first, the same search counts to the lists' own limit.
+    # Newest first, the same search pages through as many matches.
     newest = anonymous.get(LIST, {"q": "health", "sort": "newest_tabled"}).content.decode()
-    assert "More than <strong>4</strong> questions" in newest
-    assert "Pages stop at the first 4." in newest
+    assert "More than <strong>3</strong> questions" in newest
+    assert "Pages stop at the first 3." in newest
 
 
 def test_exports_and_feed_give_every_match_newest_first(anonymous, make_question, monkeypatch):

@@ -26,7 +26,7 @@ def question_list(request):
     filterset = StaffQuestionFilter(
         request.GET or None, queryset=Question.objects.for_list(), today=today
     )
-    page, page_error = paginate(request, filterset.page_rows())
+    page, page_error = paginate(request, filterset.page_rows(), limit=filterset.count_limit())
     filterset.with_snippets(page)
     return render(
         request,
