@@ -160,6 +160,11 @@ def pages(rare_word):
             None,
         ),
         (
+            "/questions/?q=veteran&sort=newest_answered&page=40",
+            "/questions/?q=veteran&sort=newest_answered&page=40",
+            None,
+        ),
+        (
             "/questions/?q=health&status=answered&sort=newest_answered",
             "/questions/?q=health&status=answered&sort=newest_answered",
             None,
