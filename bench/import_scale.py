@@ -1,6 +1,6 @@
 """Import rate as the table grows, beside a raw COPY of the same question rows.
 
-    .venv/bin/python bench/import_scale.py [--files 3] [--per-file 10000]
+    .venv/bin/python bench/import_scale.py [--files 3] [--per-file 10000] [--repeat 3]
 
 Makes API list files (the shape ``fetch_written_questions`` saves) from the
 real sample month: every question of the sample again under new ids, UINs and
@@ -25,6 +25,12 @@ with ``COPY`` into a scratch table with the same columns and indexes but no
 triggers or foreign keys, holding the questions held before the import (the
 median of three runs, each rolled back): the rate of the database's own bulk
 path at that size.
+
+Each import runs ``--repeat`` times (the empty database made afresh, the 1M
+copy's added rows deleted between runs), and the table shows the medians,
+with each run's import ÷ COPY: one import of ten thousand questions takes
+a few seconds, and on a shared machine one run can be a fifth slower or
+quicker than the next.
 """
 
 import argparse
@@ -273,6 +279,12 @@ def main():
     parser.add_argument("--per-file", type=int, default=10_000, help="Questions a file.")
     parser.add_argument("--skip-1m", action="store_true", help="Only the empty database.")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="Runs of each import (the empty database made afresh each time); the median is shown.",
+    )
+    parser.add_argument(
         "--million-database",
         default=os.environ.get("BENCH_MILLION_DATABASE", "pqtracker_import1m"),
         help="The 1M database imported into (made from --million-template if missing).",
@@ -296,20 +308,21 @@ def main():
     from psycopg import sql
 
     base = SERVER.rstrip("/")
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS pqtracker_import0")
-        conn.execute(sql.SQL("CREATE DATABASE pqtracker_import0"))
     empty = base + "/pqtracker_import0"
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
-        env={**os.environ, "DATABASE_URL": empty},
-        check=True,
-    )
-    rows = []
+    runs = {}  # (where, file number) -> one result a repeat
     with tempfile.TemporaryDirectory(prefix="pqtracker-import-") as tmp:
         files = [make_file(Path(tmp) / f"q{n}.json", n, args.per_file) for n in range(args.files)]
-        for result in run(empty, files):
-            rows.append(("empty database", result))
+        for _ in range(args.repeat):
+            with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+                conn.execute("DROP DATABASE IF EXISTS pqtracker_import0")
+                conn.execute(sql.SQL("CREATE DATABASE pqtracker_import0"))
+            subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
+                env={**os.environ, "DATABASE_URL": empty},
+                check=True,
+            )
+            for number, result in enumerate(run(empty, files)):
+                runs.setdefault(("empty database", number), []).append(result)
         if not args.skip_1m:
             clone(base, args.million_database, args.million_template)
             million = f"{base}/{args.million_database}"
@@ -319,22 +332,32 @@ def main():
                 check=True,
             )
             extra = make_file(Path(tmp) / "q1m.json", args.files, args.per_file)
-            try:
-                for result in run(million, [extra]):
-                    rows.append(("1M database (copy)", result))
-            finally:
-                subprocess.run(
-                    [sys.executable, __file__, "--cleanup"],
-                    env={**os.environ, "DATABASE_URL": million},
-                    check=True,
-                )
-    print("| into | rows before | questions | import q/s | COPY rows/s | import ÷ COPY |")
-    print("|---|---|---|---|---|---|")
-    for where, r in rows:
-        rate = r["added"] / r["seconds"]
+            for _ in range(args.repeat):
+                try:
+                    for result in run(million, [extra]):
+                        runs.setdefault(("1M database (copy)", 0), []).append(result)
+                finally:
+                    subprocess.run(
+                        [sys.executable, __file__, "--cleanup"],
+                        env={**os.environ, "DATABASE_URL": million},
+                        check=True,
+                    )
+    print(
+        "| into | rows before | questions | import q/s | COPY rows/s | import ÷ COPY "
+        "| each run's import ÷ COPY |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for (where, _), results in runs.items():
+        rates = [r["added"] / r["seconds"] for r in results]
+        # Each run's import beside its own COPY, measured moments apart: the
+        # machine's speed drifts between runs more than between the two.
+        ratios = [rate / r["copy"] for rate, r in zip(rates, results, strict=True)]
+        first = results[0]
         print(
-            f"| {where} | {r['held_before']:,} | {r['added']:,} | {rate:,.0f} | "
-            f"{r['copy']:,.0f} | {rate / r['copy']:.2f} |"
+            f"| {where} | {first['held_before']:,} | {first['added']:,} "
+            f"| {statistics.median(rates):,.0f} "
+            f"| {statistics.median(r['copy'] for r in results):,.0f} "
+            f"| {statistics.median(ratios):.2f} | {', '.join(f'{x:.2f}' for x in ratios)} |"
         )
 
 
