@@ -110,7 +110,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None):
     A page number that is not a number, or past the end, shows the nearest
     real page with an explanation instead of a 404 or a 500. ``count``, when
     the caller has counted the rows already, saves counting them again;
-    ``limit`` counts up to fewer rows than ``COUNT_LIMIT``.
+    ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``.
     """
     paginator = CappedPaginator(queryset, per_page, limit=limit)
     if count is not None:
