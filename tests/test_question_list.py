@@ -84,9 +84,9 @@ def test_tabled_and_answered_date_ranges(anonymous, make_question):
     assert headings(anonymous.get(LIST, answered)) == ["March"]
 
 
-def _list_row_queries(queries):
-    """The SQL of the queries that read a list's rows newest tabled first."""
-    order = 'ORDER BY "answers_question"."date_tabled" DESC'
+def _list_row_queries(queries, first="date_tabled"):
+    """The SQL of the queries that read a list's rows, newest ``first`` first."""
+    order = f'ORDER BY "answers_question"."{first}" DESC'
     return [query["sql"] for query in queries if order in query["sql"]]
 
 
@@ -222,8 +222,7 @@ def test_questions_with_no_answer_newest_answered_read_an_index_of_their_own(
         CaptureQueriesContext(connection) as queries,
     ):
         assert headings(anonymous.get(LIST, wanted)) == expected
-        order = 'ORDER BY "answers_question"."answer_date" DESC'
-        rows = [query["sql"] for query in queries if order in query["sql"]]
+        rows = _list_row_queries(queries, first="answer_date")
         assert rows and all(index in plan(sql) for sql in rows)
 
 
