@@ -7,6 +7,7 @@ format. Only public fields leave: no internal notes, no non-public actions.
 
 import datetime
 import logging
+from functools import partial
 from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
@@ -397,7 +398,10 @@ def questions_json(request):
     filterset = _filtered(request)
     if (errors := _filter_errors(filterset)) is not None:
         return errors
-    page, page_error = paginate(request, _public_rows(filterset), limit=filterset.count_limit())
+    rows = _public_rows(filterset)
+    page, page_error = paginate(
+        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+    )
     if page_error:
         return JsonResponse({"errors": {"page": [page_error]}}, status=400)
 

@@ -1,5 +1,7 @@
 """Public pages: anonymous and read-only."""
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
@@ -52,16 +54,28 @@ class CappedPaginator(Paginator):
     """
 
     _keys = None
+    # The first ``limit`` keys in the list's order, when a window held them.
+    _ordered = None
 
-    def __init__(self, *args, limit=None, **kwargs):
+    def __init__(self, *args, limit=None, window=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit = limit or COUNT_LIMIT
+        self.window = window
 
     @cached_property
     def count(self):
         rows = self.object_list
         if isinstance(rows, search.Ranked):
             self.limit = rows.limit
+        if self.window is not None:
+            # The newest rows the window holds, in the list's order: when
+            # there are more than the limit, they are the list's first rows
+            # (everything outside the window comes after them), counted and
+            # ordered in one query. Fewer, and the whole list is counted.
+            keys = list(self.window.values_list("pk", flat=True)[: self.limit + 1])
+            if len(keys) > self.limit:
+                self._ordered = keys[: self.limit]
+                return self._capped_at_limit(len(keys))
         if hasattr(rows, "values"):
             keys = matching_keys(rows, self.limit + 1)
             counted = len(keys)
@@ -86,6 +100,8 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
+        if self._ordered is not None:
+            return self._get_page(rows.filter(pk__any=self._ordered[bottom:top]), number, self)
         if hasattr(rows, "values"):
             among = rows if self._keys is None else rows.filter(pk__any=self._keys)
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)
@@ -104,17 +120,16 @@ class CappedPaginator(Paginator):
         return self.count is not None and self._capped
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, window=None):
     """A page of ``queryset`` and a message when the page asked for is not there.
 
     A page number that is not a number, or past the end, shows the nearest
     real page with an explanation instead of a 404 or a 500. ``count``, when
     the caller has counted the rows already, saves counting them again;
-    ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``.
+    ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``;
+    ``window``, given the number of rows to the end of the page, the list's
+    newest rows where they should hold ``limit`` rows (``QuestionFilter.window``).
     """
-    paginator = CappedPaginator(queryset, per_page, limit=limit)
-    if count is not None:
-        paginator.known_count(count)
     raw = request.GET.get("page", "1")
     error = ""
     try:
@@ -122,17 +137,25 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None):
     except (TypeError, ValueError):
         number = 1
         error = f"“{raw}” is not a page number, so the first page is shown."
+    if number < 1:
+        number = 1
+        error = "Page numbers start at 1, so the first page is shown."
+    if window is not None and count is None and number > 1:
+        # A page past the limit shows the last, which ends at the limit. The
+        # first page's rows are met soon, walking.
+        window = window(min(number * per_page, limit or COUNT_LIMIT))
     else:
-        if number < 1:
-            number = 1
-            error = "Page numbers start at 1, so the first page is shown."
-        elif number > paginator.num_pages:
-            error = (
-                f"There is no page {number}: there "
-                f"{'is' if paginator.num_pages == 1 else 'are'} {paginator.num_pages} "
-                f"page{'' if paginator.num_pages == 1 else 's'}, so the last is shown."
-            )
-            number = paginator.num_pages
+        window = None
+    paginator = CappedPaginator(queryset, per_page, limit=limit, window=window)
+    if count is not None:
+        paginator.known_count(count)
+    if not error and number > paginator.num_pages:
+        error = (
+            f"There is no page {number}: there "
+            f"{'is' if paginator.num_pages == 1 else 'are'} {paginator.num_pages} "
+            f"page{'' if paginator.num_pages == 1 else 's'}, so the last is shown."
+        )
+        number = paginator.num_pages
     page = paginator.page(number)
     return page, error
 
@@ -159,7 +182,10 @@ def home(request):
 
 def question_list(request):
     filterset = QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
-    page, page_error = paginate(request, filterset.page_rows(), limit=filterset.count_limit())
+    rows = filterset.page_rows()
+    page, page_error = paginate(
+        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+    )
     filterset.with_snippets(page)
     return render(
         request,

@@ -276,9 +276,11 @@ def analyse(monkeypatch):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE answers_question")
         postgres._shares["read"] = None
+        postgres._columns.clear()
 
     yield run
     postgres._shares["read"] = None
+    postgres._columns.clear()
 
 
 def newest_matching(questions, word, limit):
@@ -675,6 +677,84 @@ def test_search_query_count_is_fixed(anonymous, make_question, django_assert_num
         response = anonymous.get(LIST, {"q": "vaccine", "sort": "newest_tabled"})
     assert len(headings(response)) == min(rows, 25)
     assert response.content.decode().count('<mark class="app-mark">') == min(rows, 25)
+
+
+@pytest.fixture
+def dated_matches(make_question, monkeypatch, analyse):
+    """200 questions a day apart, a word in every third, answered a varying
+    time after tabling (the newest not yet); a search pages through 40
+    matches (``RANK_LIMIT``), so that a window of a few hundred rows pays, as
+    one of 70,000 does at a million questions."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 40)
+    monkeypatch.setattr(postgres, "WINDOW_WIDEST", 1.0)
+    first = datetime.date(2024, 1, 1)
+    questions = []
+    for n in range(200):
+        tabled = first + datetime.timedelta(days=n)
+        questions.append(
+            make_question(
+                heading=f"Q{n}",
+                text="To ask about ferries." if n % 3 == 1 else "To ask about buses.",
+                date_tabled=tabled,
+                date_answered=tabled + datetime.timedelta(days=(n * 7) % 45) if n < 190 else None,
+            )
+        )
+    analyse()
+    return questions
+
+
+def _in_list_order(questions, sort):
+    def key(question):
+        answer = question.get_answer()
+        answered = answer.date_answered if answer else None
+        tabled = question.date_tabled.toordinal()
+        if sort == "newest_tabled":
+            return (-tabled, -question.pk)
+        return (
+            answered is None,
+            -(answered or datetime.date.min).toordinal(),
+            -tabled,
+            -question.pk,
+        )
+
+    return [q.heading for q in sorted(questions, key=key) if "ferries" in q.text]
+
+
+@postgres_only
+def test_a_deep_page_of_a_search_by_date_reads_a_window_of_the_newest_dates(
+    anonymous, dated_matches, monkeypatch
+):
+    """Page 2 of a word's matches newest first is read from the newest dates that
+    should hold the list's 40, not by walking the date's index past every
+    question since; the same rows as the whole list gives, on every page."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    for sort, column in (("newest_tabled", "date_tabled"), ("newest_answered", "answer_date")):
+        expected = _in_list_order(dated_matches, sort)[:40]
+        for page in (1, 2):
+            with CaptureQueriesContext(connection) as queries:
+                response = anonymous.get(LIST, {"q": "ferries", "sort": sort, "page": page})
+            assert headings(response) == expected[(page - 1) * 25 : page * 25]
+            paginator = response.context["page"].paginator
+            assert (paginator.count, paginator.capped) == (40, True)
+            windowed = [q["sql"] for q in queries if f'"{column}" >=' in q["sql"]]
+            # The first page is found walking, as soon; the second reads a window.
+            assert len(windowed) == page - 1, sort
+        json = anonymous.get(reverse("questions_json"), {"q": "ferries", "sort": sort, "page": 2})
+        assert [row["heading"] for row in json.json()["results"]] == expected[25:]
+
+    # The window is an estimate: where it holds fewer matches than the list
+    # shows (here, spanning a tenth of the rows it should), the whole list is
+    # read instead.
+    monkeypatch.setattr(postgres, "WINDOW_MARGIN", 0.1)
+    for sort in ("newest_tabled", "newest_answered"):
+        response = anonymous.get(LIST, {"q": "ferries", "sort": sort, "page": 2})
+        assert headings(response) == _in_list_order(dated_matches, sort)[25:40]
+        assert response.context["page"].paginator.capped
 
 
 # --- the parser ----------------------------------------------------------------------

@@ -61,6 +61,18 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
+def window(queryset, column, wanted, upto):
+    """``queryset`` (a search listed newest first by the date ``column``) bounded
+    to the newest dates that should hold ``wanted`` matches, or None; for a
+    page that ends at the ``upto``-th match.
+
+    Only on PostgreSQL (``postgres.window``), and only an estimate: the
+    caller reads the whole list where the window holds fewer.
+    """
+    backend = _backend()
+    return backend.window(queryset, column, wanted, upto) if hasattr(backend, "window") else None
+
+
 class Ranked:
     """Matching questions best first: what :func:`ranked` returns.
 

@@ -1,5 +1,7 @@
 """Staff question pages: the list, logging a question, the question page, editing."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,7 +28,10 @@ def question_list(request):
     filterset = StaffQuestionFilter(
         request.GET or None, queryset=Question.objects.for_list(), today=today
     )
-    page, page_error = paginate(request, filterset.page_rows(), limit=filterset.count_limit())
+    rows = filterset.page_rows()
+    page, page_error = paginate(
+        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+    )
     filterset.with_snippets(page)
     return render(
         request,
