@@ -9,6 +9,7 @@ keep to the database's limit on parameters (:func:`key_chunks`).
 
 from django.db import connection
 from django.db.models import Field, ForeignObject
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 
 # Values per query where each is a parameter: well under SQLite's limit.
@@ -38,3 +39,18 @@ def key_chunks(values):
     size = (len(values) or 1) if connection.vendor == "postgresql" else CHUNK_SIZE
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def one_of(keys):
+    """A condition's right-hand side for ``field__in``: ``keys``, each probed once.
+
+    On PostgreSQL a set of keys, ``unnest``ed from one array: a nested loop
+    then looks each key up by index. Written as ``= ANY(array)`` (``__any``),
+    PostgreSQL 15 also checks the whole array on every probe of a join into
+    the table, one index descent per key: 381 keys probed 381 times took
+    20 ms. Elsewhere, the list itself.
+    """
+    keys = list(keys)
+    if connection.vendor != "postgresql":
+        return keys
+    return RawSQL("SELECT unnest(%s::bigint[])", [keys])

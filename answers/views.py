@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 
 from . import search
 from .filters import QuestionFilter
+from .lookups import one_of
 from .models import Question
 from .similar import similar_questions
 
@@ -103,7 +104,7 @@ class CappedPaginator(Paginator):
         if self._ordered is not None:
             return self._get_page(rows.filter(pk__any=self._ordered[bottom:top]), number, self)
         if hasattr(rows, "values"):
-            among = rows if self._keys is None else rows.filter(pk__any=self._keys)
+            among = rows if self._keys is None else rows.filter(pk__in=one_of(self._keys))
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
