@@ -74,6 +74,28 @@ def snapshot():
     return None if writing else snapshot
 
 
+def kept(name, parts, compute, seconds):
+    """``compute()``, kept under ``name``, ``parts`` and the database snapshot
+    until anything is written (``snapshot``), for at most ``seconds``.
+
+    For figures that read many rows to show a few numbers, the same for
+    every reader. Without a snapshot (SQLite, or a transaction that has
+    written) they are computed afresh every time.
+    """
+    from django.core.cache import cache
+
+    taken = snapshot()
+    if taken is None:
+        return compute()
+    raw = "|".join([*map(str, parts), taken])
+    key = f"{name}:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

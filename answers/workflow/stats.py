@@ -14,13 +14,11 @@ been written since. The names are read each time.
 """
 
 import datetime
-import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -28,7 +26,7 @@ from answers.columns import AnswerState, answer_date, answer_state
 from answers.deadlines import working_days_between
 from answers.forms import DATE_ERRORS, DATE_INPUT_FORMATS, DateInput
 from answers.models import Department, Question
-from answers.page_cache import snapshot
+from answers.page_cache import kept
 from answers.people import display_name
 
 from .models import ProcessEvent, Stage
@@ -169,17 +167,7 @@ def _counts(start, end):
 
     No snapshot (SQLite, or a transaction that has written): counted afresh.
     """
-    taken = snapshot()
-    key = None
-    if taken is not None:
-        key = "statistics:" + hashlib.sha256(f"{start}|{end}|{taken}".encode()).hexdigest()
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
-    counts = _count(start, end)
-    if key is not None:
-        cache.set(key, counts, COUNTS_SECONDS)
-    return counts
+    return kept("statistics", [start, end], lambda: _count(start, end), COUNTS_SECONDS)
 
 
 def _count(start, end):
