@@ -325,12 +325,30 @@ def measure(client, url, runs):
             slowest.append(max(queries, default=(0.0, "")))
     top = sorted(slowest)[len(slowest) // 2]
     return {
+        "rows": shown(response),
         "ms": statistics.median(totals),
         "sql_ms": statistics.median(sqls),
         "status": status,
         "slowest_query_ms": top[0],
         "slowest_query": " ".join(top[1].split())[:300],
     }
+
+
+def shown(response):
+    """How many rows the page shows: table body rows, feed entries or JSON results
+    (None for a stream). A page that shows more rows at one size than at the
+    other does more work there whatever the data's size."""
+    if response.streaming or response.status_code != 200:
+        return None
+    body = response.content.decode()
+    if response["Content-Type"].startswith("application/json"):
+        return len(json.loads(body).get("results", []))
+    if "<feed" in body[:500]:
+        return body.count("<entry>")
+    rows = 0
+    for part in body.split("<tbody")[1:]:
+        rows += part.split("</tbody>")[0].count("<tr")
+    return rows
 
 
 def _rss_mb():
@@ -423,15 +441,16 @@ def table(sizes, results):
         return "\n".join(lines)
     lines = [
         f"| page | {small} ms | {large} ms | {large} ÷ {small} | SQL at {large} | "
-        f"admin at {small} | admin at {large} |",
-        "|---|---|---|---|---|---|---|",
+        f"rows shown at {small} / {large} | admin at {small} | admin at {large} |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, a in results[small].items():
         b = results[large][name]
         ratio = b["ms"] / a["ms"] if a["ms"] else float("nan")
+        rows = "—" if a.get("rows") is None else f"{a['rows']} / {b.get('rows')}"
         lines.append(
             f"| `{name}` | {fmt(a['ms'])} | {fmt(b['ms'])} | {ratio:.2f} | {fmt(b['sql_ms'])} | "
-            f"{fmt(a.get('admin', {}).get('ms'))} | {fmt(b.get('admin', {}).get('ms'))} |"
+            f"{rows} | {fmt(a.get('admin', {}).get('ms'))} | {fmt(b.get('admin', {}).get('ms'))} |"
             + ("" if b["status"] == 200 else f" status {b['status']}")
         )
     return "\n".join(lines)
