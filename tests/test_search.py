@@ -746,6 +746,10 @@ def test_a_deep_page_of_a_search_by_date_reads_a_window_of_the_newest_dates(
             assert len(windowed) == page - 1, sort
         json = anonymous.get(reverse("questions_json"), {"q": "ferries", "sort": sort, "page": 2})
         assert [row["heading"] for row in json.json()["results"]] == expected[25:]
+        # A filter that leaves nothing has no window to look in.
+        nothing = {"status": "withdrawn", "timeliness": "late", "page": 2}
+        response = anonymous.get(LIST, {"q": "ferries", "sort": sort, **nothing})
+        assert response.status_code == 200 and headings(response) == []
 
     # The window is an estimate: where it holds fewer matches than the list
     # shows (here, spanning a tenth of the rows it should), the whole list is

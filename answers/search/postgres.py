@@ -545,6 +545,8 @@ def window(queryset, column, wanted, upto):
     caller must check that the window holds ``wanted`` matches, and read the
     whole list where it does not.
     """
+    if queryset.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
+        return None
     stats = _column_stats(column)
     if stats is None:
         return None
