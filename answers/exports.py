@@ -400,7 +400,10 @@ def questions_json(request):
         return errors
     rows = _public_rows(filterset)
     page, page_error = paginate(
-        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+        request,
+        rows,
+        limit=filterset.count_limit(),
+        newest_keys=partial(filterset.newest_keys, rows),
     )
     if page_error:
         return JsonResponse({"errors": {"page": [page_error]}}, status=400)

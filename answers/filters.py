@@ -340,19 +340,17 @@ class QuestionFilter(django_filters.FilterSet):
     # The date each "newest" sort lists by, newest first.
     WINDOWS = {"newest_tabled": "date_tabled", "newest_answered": "answer_date"}
 
-    def window(self, rows, upto):
-        """``rows`` (a search newest first by a date) bounded to the newest dates
-        that should hold the list's limit of matches, or None (``search.window``);
-        for a page ending at row ``upto``.
-
-        The paginator counts the window and takes its first rows as the list's
-        when there are enough (``views.CappedPaginator``).
+    def newest_keys(self, rows, upto):
+        """The keys of the list's first rows in order, for a search newest first
+        by a date and a page ending at row ``upto``, or None
+        (``search.newest_keys``): the paginator then counts the list itself
+        (``views.CappedPaginator``).
         """
         cleaned = getattr(self.form, "cleaned_data", {})
         words, sort = cleaned.get("q"), cleaned.get("sort")
         if self.ranked or sort not in self.WINDOWS or not words or not search.is_searchable(words):
             return None
-        return search.window(rows, self.WINDOWS[sort], search.RANK_LIMIT + 1, upto)
+        return search.newest_keys(rows, words, self.WINDOWS[sort], search.RANK_LIMIT + 1, upto)
 
     def every_match(self):
         """Every matching question, in the chosen order or else newest tabled first.

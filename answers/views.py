@@ -55,28 +55,24 @@ class CappedPaginator(Paginator):
     """
 
     _keys = None
-    # The first ``limit`` keys in the list's order, when a window held them.
+    # The first ``limit`` keys in the list's order, when they are known.
     _ordered = None
 
-    def __init__(self, *args, limit=None, window=None, **kwargs):
+    def __init__(self, *args, limit=None, newest_keys=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit = limit or COUNT_LIMIT
-        self.window = window
+        self.newest_keys = newest_keys
 
     @cached_property
     def count(self):
         rows = self.object_list
         if isinstance(rows, search.Ranked):
             self.limit = rows.limit
-        if self.window is not None:
-            # The newest rows the window holds, in the list's order: when
-            # there are more than the limit, they are the list's first rows
-            # (everything outside the window comes after them), counted and
-            # ordered in one query. Fewer, and the whole list is counted.
-            keys = list(self.window.values_list("pk", flat=True)[: self.limit + 1])
-            if len(keys) > self.limit:
-                self._ordered = keys[: self.limit]
-                return self._capped_at_limit(len(keys))
+        if self.newest_keys is not None:
+            # The list's first keys in order, read for it (``QuestionFilter.
+            # newest_keys``): one more than the limit says there are more.
+            self._ordered = self.newest_keys[: self.limit]
+            return self._capped_at_limit(len(self.newest_keys))
         if hasattr(rows, "values"):
             keys = matching_keys(rows, self.limit + 1)
             counted = len(keys)
@@ -121,15 +117,16 @@ class CappedPaginator(Paginator):
         return self.count is not None and self._capped
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, window=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, newest_keys=None):
     """A page of ``queryset`` and a message when the page asked for is not there.
 
     A page number that is not a number, or past the end, shows the nearest
     real page with an explanation instead of a 404 or a 500. ``count``, when
     the caller has counted the rows already, saves counting them again;
     ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``;
-    ``window``, given the number of rows to the end of the page, the list's
-    newest rows where they should hold ``limit`` rows (``QuestionFilter.window``).
+    ``newest_keys``, given the number of rows to the end of the page, the
+    keys of the list's first ``limit + 1`` rows in order, or None
+    (``QuestionFilter.newest_keys``).
     """
     raw = request.GET.get("page", "1")
     error = ""
@@ -141,13 +138,12 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, wind
     if number < 1:
         number = 1
         error = "Page numbers start at 1, so the first page is shown."
-    if window is not None and count is None and number > 1:
+    keys = None
+    if newest_keys is not None and count is None and number > 1:
         # A page past the limit shows the last, which ends at the limit. The
         # first page's rows are met soon, walking.
-        window = window(min(number * per_page, limit or COUNT_LIMIT))
-    else:
-        window = None
-    paginator = CappedPaginator(queryset, per_page, limit=limit, window=window)
+        keys = newest_keys(min(number * per_page, limit or COUNT_LIMIT))
+    paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys)
     if count is not None:
         paginator.known_count(count)
     if not error and number > paginator.num_pages:
@@ -185,7 +181,10 @@ def question_list(request):
     filterset = QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
     rows = filterset.page_rows()
     page, page_error = paginate(
-        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+        request,
+        rows,
+        limit=filterset.count_limit(),
+        newest_keys=partial(filterset.newest_keys, rows),
     )
     filterset.with_snippets(page)
     return render(

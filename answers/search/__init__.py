@@ -61,16 +61,18 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def window(queryset, column, wanted, upto):
-    """``queryset`` (a search listed newest first by the date ``column``) bounded
-    to the newest dates that should hold ``wanted`` matches, or None; for a
-    page that ends at the ``upto``-th match.
+def newest_keys(queryset, text, column, wanted, upto):
+    """The keys of the first ``wanted`` rows of ``queryset`` (a search for ``text``
+    listed newest first by the date ``column``), in order, for a page that
+    ends at row ``upto``; or None where the caller should count and walk the
+    list itself.
 
-    Only on PostgreSQL (``postgres.window``), and only an estimate: the
-    caller reads the whole list where the window holds fewer.
+    Only on PostgreSQL (``postgres.newest_keys``).
     """
     backend = _backend()
-    return backend.window(queryset, column, wanted, upto) if hasattr(backend, "window") else None
+    if not hasattr(backend, "newest_keys"):
+        return None
+    return backend.newest_keys(queryset, text, column, wanted, upto)
 
 
 class Ranked:

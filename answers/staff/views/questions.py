@@ -30,7 +30,10 @@ def question_list(request):
     )
     rows = filterset.page_rows()
     page, page_error = paginate(
-        request, rows, limit=filterset.count_limit(), window=partial(filterset.window, rows)
+        request,
+        rows,
+        limit=filterset.count_limit(),
+        newest_keys=partial(filterset.newest_keys, rows),
     )
     filterset.with_snippets(page)
     return render(
