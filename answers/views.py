@@ -51,7 +51,9 @@ class CappedPaginator(Paginator):
     match, and a rare one's few matches are read directly. When they all
     fit, the keys themselves choose the page's rows, so no ordering index is
     walked in search of a handful of matches (a rare word, newest first,
-    would otherwise read the whole table).
+    would otherwise read the whole table). A deep page of a search by date
+    is given the list's first keys in order (``newest_keys``): they are
+    both the count and the page's rows.
     """
 
     _keys = None
