@@ -7,7 +7,7 @@ completion dates follow the same rules as the staff pages and importers.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -20,7 +20,9 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import search, services
+from .columns import answer_date
 from .groups import ADMINS
+from .lookups import one_of
 from .merge import form_data, read_base, sign_base, three_way
 from .models import (
     ActionStatus,
@@ -426,6 +428,55 @@ class AnswerAdmin(LargeTableAdmin):
             return queryset, False
         questions = search.matching(Question.objects.all(), search_term)
         return queryset.filter(question__in=questions.values("pk")), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.newest_keys = self._newest_keys(request, queryset, per_page)
+        return paginator
+
+    def _newest_keys(self, request, answers, per_page):
+        """The first keys of a search's answers, newest first, for a deep page; or None.
+
+        Walked newest first, page 20 of a word in one question in fifty
+        passes 50,000 answers (130 ms at a million). Instead the matching
+        questions are read newest answered first as the public list reads
+        them (``search.newest_keys``: the answer's date is kept on its
+        question), and their answers are the list's first ones: every answer
+        after the last question's date is among them, and so, read here, is
+        every answer of that same day. Only for the plain search, newest
+        first: another filter or sort is walked as before.
+        """
+        from .filters import QuestionFilter
+
+        text = request.GET.get(SEARCH_VAR, "")
+        if set(request.GET) - {SEARCH_VAR, PAGE_VAR} or not search.is_searchable(text):
+            return None
+        try:
+            page = int(request.GET.get(PAGE_VAR, 1))
+        except ValueError:
+            return None
+        if page <= 1:
+            return None
+        wanted = search.RANK_LIMIT + 1
+        questions = search.matching(Question.objects.all(), text).order_by(
+            *QuestionFilter.SORTS["newest_answered"][1]
+        )
+        upto = min(page * per_page, search.RANK_LIMIT)
+        keys = search.newest_keys(questions, text, "answer_date", wanted, upto)
+        if keys is None:
+            return None
+        found = set(
+            Answer.objects.filter(question_id__in=one_of(keys)).values_list("date_answered", "pk")
+        )
+        if len(keys) == wanted:
+            last = Question.objects.filter(pk=keys[-1]).annotate(day=answer_date())
+            day = last.values_list("day", flat=True).first()
+            if day is not None:
+                found.update(answers.filter(date_answered=day).values_list("date_answered", "pk"))
+        # The changelist's order: newest answered, then newest added.
+        return [pk for _, pk in sorted(found, reverse=True)[:wanted]]
 
     def save_model(self, request, obj, form, change):
         services.answer_update(answer=obj, expected_version=form.expected_version)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection  # noqa: F401 - the skipif condition reads it
 from django.urls import reverse
 
 from answers import views
@@ -99,3 +100,55 @@ def test_a_changelist_search_lists_as_many_matches_as_the_public_list(
     for url in (QUESTIONS, ANSWERS):
         assert admin_client_.get(url, {"q": "ferries"}).context["cl"].result_count == 2
         assert admin_client_.get(url).context["cl"].result_count == 3
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="PostgreSQL reads a deep page's keys from its questions; SQLite walks",
+)
+def test_a_deep_page_of_an_answer_search_is_read_from_its_questions(
+    admin_client_, make_question, monkeypatch
+):
+    """A deep page of a search's answers, newest first, comes from the matching
+    questions newest answered (whose answer dates are their answers'): the
+    same answers in the same order as the changelist's own. Matches are
+    answered three to a day (one on the newest), so the limit of 41 falls
+    within a day, and that day's answers are cut where the changelist cuts
+    them, not where its questions' order would."""
+    from answers import search
+    from answers.admin import AnswerAdmin
+    from answers.models import Answer
+    from answers.search import postgres
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 41)
+    monkeypatch.setattr(AnswerAdmin, "list_per_page", 10)
+    # A few hundred questions stand for a million (tests/test_search.py).
+    monkeypatch.setattr(postgres, "COMMON", float("inf"))
+    monkeypatch.setattr(postgres, "WINDOW_WIDEST", 1.0)
+    first = datetime.date(2024, 1, 1)
+    for n in range(200):
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about ferries." if n % 3 == 1 else "To ask about buses.",
+            # Tabled newest first, answered oldest first: within a day, the
+            # questions' order and their answers' are opposite.
+            date_tabled=first - datetime.timedelta(days=n),
+            date_answered=first + datetime.timedelta(days=n // 9),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE answers_question")
+    postgres._shares["read"], postgres._columns = None, {}
+    try:
+        answers = Answer.objects.filter(question__text__contains="ferries")
+        expected = [str(a) for a in answers.order_by("-date_answered", "-id")[:41]]
+        for page in (1, 2, 3, 4, 5):
+            response = admin_client_.get(ANSWERS, {"q": "ferries", "p": page})
+            cl = response.context["cl"]
+            assert [str(a) for a in cl.result_list] == expected[(page - 1) * 10 : page * 10]
+            assert (cl.result_count, cl.paginator.capped) == (41, True)
+            # Deep pages only: the first is found walking, as soon (and the
+            # second, of this small table, as cheaply).
+            if page != 2:
+                assert (cl.paginator.newest_keys is not None) == (page > 1)
+    finally:
+        postgres._shares["read"], postgres._columns = None, {}

@@ -659,21 +659,27 @@ def _column_stats(column):
         with connection.cursor() as cursor:
             cursor.execute(_COLUMN_STATS, [column])
             row = cursor.fetchone()
-        stats = row if row and row[0] and row[0] > 0 and row[4] else None
+        # A column of few values has them all among the common ones, and no
+        # histogram.
+        stats = row if row and row[0] and row[0] > 0 and (row[4] or row[2]) else None
         _columns[column] = (time.monotonic(), stats)
     return stats
 
 
 def _since(stats, rows):
-    """The latest histogram bound with at least ``rows`` rows at or after it, and
-    how many rows ANALYZE puts there (``(None, 0)``: no such bound)."""
+    """The latest date with at least ``rows`` rows at or after it, by ANALYZE's
+    common values and histogram, and how many rows it puts there
+    (``(None, 0)``: no such date)."""
     total, nulls, common, shares, bounds = stats
     common = list(zip(common or [], shares or [], strict=False))
-    spread = max(1 - (nulls or 0) - sum(share for _, share in common), 0)
-    steps = len(bounds) - 1
-    for position in range(steps, -1, -1):
-        since = bounds[position]
-        share = spread * (steps - position) / max(steps, 1)
+    bounds = bounds or []
+    # The rows the histogram spreads over its bins: those neither empty nor
+    # among the common values.
+    spread = max(1 - (nulls or 0) - sum(share for _, share in common), 0) if bounds else 0
+    steps = max(len(bounds) - 1, 1)
+    for since in sorted({*bounds, *(value for value, _ in common)}, reverse=True):
+        # The bins wholly at or after the date, and the common values.
+        share = spread * max(sum(1 for bound in bounds if bound >= since) - 1, 0) / steps
         share += sum(part for value, part in common if value >= since)
         if share * total >= rows:
             return since, share * total
