@@ -165,6 +165,11 @@ def pages(rare_word):
             None,
         ),
         (
+            "/questions/?q=schools -children&answered_to=2016-12-31&sort=newest_tabled&page=40",
+            "/questions/?q=schools+-children&answered_to=2016-12-31&sort=newest_tabled&page=40",
+            None,
+        ),
+        (
             "/questions/?q=health&status=answered&sort=newest_answered",
             "/questions/?q=health&status=answered&sort=newest_answered",
             None,
@@ -281,6 +286,7 @@ def pages(rare_word):
         ("admin changelist searching health", admin + "?q=health", None),
         ("admin answer changelist", "/admin/answers/answer/", None),
         ("admin answers searching health", "/admin/answers/answer/?q=health", None),
+        ("admin answers searching veteran, page 19", "/admin/answers/answer/?q=veteran&p=19", None),
         ("admin answers, holding", "/admin/answers/answer/?is_holding__exact=1", None),
         ("admin member changelist", "/admin/answers/member/", None),
     ]
