@@ -7,7 +7,6 @@ format. Only public fields leave: no internal notes, no non-public actions.
 
 import datetime
 import logging
-from functools import partial
 from itertools import chain, islice
 
 from django.contrib.syndication.views import Feed
@@ -23,7 +22,7 @@ from .filters import QuestionFilter
 from .models import Question, QuestionStatus
 from .people import long_date
 from .text import html_to_text
-from .views import COUNT_LIMIT, matching_keys, paginate
+from .views import COUNT_LIMIT, matching_keys, paginate_list
 
 logger = logging.getLogger(__name__)
 
@@ -398,13 +397,7 @@ def questions_json(request):
     filterset = _filtered(request)
     if (errors := _filter_errors(filterset)) is not None:
         return errors
-    rows = _public_rows(filterset)
-    page, page_error = paginate(
-        request,
-        rows,
-        limit=filterset.count_limit(),
-        newest_keys=partial(filterset.newest_keys, rows),
-    )
+    page, page_error = paginate_list(request, filterset, _public_rows(filterset))
     if page_error:
         return JsonResponse({"errors": {"page": [page_error]}}, status=400)
 

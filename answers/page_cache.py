@@ -74,7 +74,12 @@ def snapshot():
     return None if writing else snapshot
 
 
-def kept(name, parts, compute, seconds):
+# How long figures are kept when nothing is written: the snapshot, not
+# this, decides whether they are still right.
+KEPT_SECONDS = 600
+
+
+def kept(name, parts, compute, seconds=KEPT_SECONDS):
     """``compute()``, kept under ``name``, ``parts`` and the database snapshot
     until anything is written (``snapshot``), for at most ``seconds``.
 

@@ -119,14 +119,14 @@ class CappedPaginator(Paginator):
         return self.count is not None and self._capped
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, newest_keys=None):
+def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, first_keys=None):
     """A page of ``queryset`` and a message when the page asked for is not there.
 
     A page number that is not a number, or past the end, shows the nearest
     real page with an explanation instead of a 404 or a 500. ``count``, when
     the caller has counted the rows already, saves counting them again;
     ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``;
-    ``newest_keys``, given the number of rows to the end of the page, the
+    ``first_keys``, given the number of rows to the end of the page, the
     keys of the list's first ``limit + 1`` rows in order, or None
     (``QuestionFilter.newest_keys``).
     """
@@ -141,10 +141,10 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, newe
         number = 1
         error = "Page numbers start at 1, so the first page is shown."
     keys = None
-    if newest_keys is not None and count is None and number > 1:
+    if first_keys is not None and count is None and number > 1:
         # A page past the limit shows the last, which ends at the limit. The
         # first page's rows are met soon, walking.
-        keys = newest_keys(min(number * per_page, limit or COUNT_LIMIT))
+        keys = first_keys(min(number * per_page, limit or COUNT_LIMIT))
     paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys)
     if count is not None:
         paginator.known_count(count)
@@ -157,6 +157,18 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, newe
         number = paginator.num_pages
     page = paginator.page(number)
     return page, error
+
+
+def paginate_list(request, filterset, rows):
+    """A page of ``rows``, a question list filtered by ``filterset`` (public,
+    staff or JSON): counted to its limit, deep pages of a search by date
+    from the list's first keys."""
+    return paginate(
+        request,
+        rows,
+        limit=filterset.count_limit(),
+        first_keys=partial(filterset.newest_keys, rows),
+    )
 
 
 def page_links(page, window=2):
@@ -181,13 +193,7 @@ def home(request):
 
 def question_list(request):
     filterset = QuestionFilter(request.GET or None, queryset=Question.objects.for_list())
-    rows = filterset.page_rows()
-    page, page_error = paginate(
-        request,
-        rows,
-        limit=filterset.count_limit(),
-        newest_keys=partial(filterset.newest_keys, rows),
-    )
+    page, page_error = paginate_list(request, filterset, filterset.page_rows())
     filterset.with_snippets(page)
     return render(
         request,

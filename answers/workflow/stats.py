@@ -130,11 +130,6 @@ def _name(user):
     return display_name(user) if user else "No owner"
 
 
-# How long counts are kept for a period nobody has written to since: the
-# snapshot, not this, decides whether they are still right.
-COUNTS_SECONDS = 600
-
-
 def statistics_for(start, end):
     """The figures for ``start`` to ``end`` (dates, both included), overall, by team and owner.
 
@@ -167,7 +162,7 @@ def _counts(start, end):
 
     No snapshot (SQLite, or a transaction that has written): counted afresh.
     """
-    return kept("statistics", [start, end], lambda: _count(start, end), COUNTS_SECONDS)
+    return kept("statistics", [start, end], lambda: _count(start, end))
 
 
 def _count(start, end):

@@ -339,11 +339,6 @@ def _board_filter(request, today):
     return BoardFilter(request.GET or None, queryset=_board_queryset(), today=today)
 
 
-# How long the board's tile counts are kept when nothing is written: the
-# snapshot, not this, decides whether they are still right.
-BOARD_COUNTS_SECONDS = 600
-
-
 @workflow_view(team_only=True)
 def board(request):
     from django.db.models import Count, Q
@@ -386,7 +381,7 @@ def board(request):
 
     # Every question owed an answer is read to count the tiles (at a million
     # questions, 6,000 and 14 ms): they are kept until anything is written.
-    counts, by_step = kept("board", [today], count, BOARD_COUNTS_SECONDS)
+    counts, by_step = kept("board", [today], count)
     open_total = sum(counts[s] for s in OPEN_STAGES)
     # The list as it first opens (every open stage) is what the tiles have
     # just counted.

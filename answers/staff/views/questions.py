@@ -1,7 +1,5 @@
 """Staff question pages: the list, logging a question, the question page, editing."""
 
-from functools import partial
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +12,7 @@ from ...importers.page_text import PageTextError, parse_page_text
 from ...models import Question
 from ...people import long_date
 from ...similar import similar_questions
-from ...views import page_links, paginate
+from ...views import page_links, paginate_list
 from ..filters import StaffQuestionFilter
 from ..forms import EditQuestionForm, NewQuestionForm, NoteForm, PasteForm
 from ..history import question_history
@@ -28,13 +26,7 @@ def question_list(request):
     filterset = StaffQuestionFilter(
         request.GET or None, queryset=Question.objects.for_list(), today=today
     )
-    rows = filterset.page_rows()
-    page, page_error = paginate(
-        request,
-        rows,
-        limit=filterset.count_limit(),
-        newest_keys=partial(filterset.newest_keys, rows),
-    )
+    page, page_error = paginate_list(request, filterset, filterset.page_rows())
     filterset.with_snippets(page)
     return render(
         request,
