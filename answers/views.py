@@ -60,10 +60,11 @@ class CappedPaginator(Paginator):
     # The first ``limit`` keys in the list's order, when they are known.
     _ordered = None
 
-    def __init__(self, *args, limit=None, newest_keys=None, **kwargs):
+    def __init__(self, *args, limit=None, newest_keys=None, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit = limit or COUNT_LIMIT
         self.newest_keys = newest_keys
+        self.counted = counted
 
     @cached_property
     def count(self):
@@ -76,7 +77,7 @@ class CappedPaginator(Paginator):
             self._ordered = self.newest_keys[: self.limit]
             return self._capped_at_limit(len(self.newest_keys))
         if hasattr(rows, "values"):
-            keys = matching_keys(rows, self.limit + 1)
+            keys = matching_keys(rows if self.counted is None else self.counted, self.limit + 1)
             counted = len(keys)
             if counted <= self.limit:
                 self._keys = keys
@@ -119,7 +120,15 @@ class CappedPaginator(Paginator):
         return self.count is not None and self._capped
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, first_keys=None):
+def paginate(
+    request,
+    queryset,
+    per_page=PAGE_SIZE,
+    count=None,
+    limit=None,
+    first_keys=None,
+    counted=None,
+):
     """A page of ``queryset`` and a message when the page asked for is not there.
 
     A page number that is not a number, or past the end, shows the nearest
@@ -128,7 +137,9 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, firs
     ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``;
     ``first_keys``, given the number of rows to the end of the page, the
     keys of the list's first ``limit + 1`` rows in order, or None
-    (``QuestionFilter.newest_keys``).
+    (``QuestionFilter.newest_keys``); ``counted``, the same rows said in a
+    way the database counts sooner, if there is one
+    (``QuestionFilter.counted_rows``).
     """
     raw = request.GET.get("page", "1")
     error = ""
@@ -145,7 +156,7 @@ def paginate(request, queryset, per_page=PAGE_SIZE, count=None, limit=None, firs
         # A page past the limit shows the last, which ends at the limit. The
         # first page's rows are met soon, walking.
         keys = first_keys(min(number * per_page, limit or COUNT_LIMIT))
-    paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys)
+    paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys, counted=counted)
     if count is not None:
         paginator.known_count(count)
     if not error and number > paginator.num_pages:
@@ -168,6 +179,7 @@ def paginate_list(request, filterset, rows):
         rows,
         limit=filterset.count_limit(),
         first_keys=partial(filterset.newest_keys, rows),
+        counted=filterset.counted_rows(),
     )
 
 

@@ -111,6 +111,27 @@ def test_answers_given_by_a_day_are_read_from_that_tabling_date_down(anonymous, 
     assert not any('"answers_question"."date_tabled" <=' in query["sql"] for query in queries)
 
 
+def test_answers_given_between_days_are_counted_without_the_tabling_bound(anonymous, make_question):
+    """Answered since a day too, the answers wanted are all among the newest
+    questions tabled by the last day: counting along the tabling date's index
+    from the oldest question (at a million, 240,000 passed in 110 ms) is not
+    offered. The rows are still read newest tabled first from that day."""
+    day = datetime.date
+    make_question(heading="Spring", date_tabled=day(2017, 3, 1), date_answered=day(2017, 3, 20))
+    make_question(heading="Winter", date_tabled=day(2016, 12, 5), date_answered=day(2017, 1, 9))
+    make_question(heading="Too early", date_tabled=day(2016, 1, 5), date_answered=day(2016, 2, 1))
+    make_question(heading="Too late", date_tabled=day(2017, 12, 1), date_answered=day(2018, 1, 9))
+    wanted = {"answered_from": "2017-01-01", "answered_to": "2017-12-31"}
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, wanted)
+    assert headings(response) == ["Spring", "Winter"]
+    assert response.context["page"].paginator.count == 2
+    counts = [q["sql"] for q in queries if "LIMIT 2001" in q["sql"] and "ORDER BY" not in q["sql"]]
+    assert len(counts) == 1 and '"date_tabled" <=' not in counts[0]
+    rows = _list_row_queries(queries)
+    assert rows and all('"answers_question"."date_tabled" <=' in sql for sql in rows)
+
+
 def test_answers_given_by_a_day_include_questions_with_no_tabling_date(anonymous, make_question):
     """A question whose tabling date is not known sorts last, and is still listed
     among the answers given by a day: no bound on the tabling date is said."""
