@@ -365,7 +365,14 @@ class QuestionFilter(django_filters.FilterSet):
         words, sort = cleaned.get("q"), cleaned.get("sort")
         if self.ranked or sort not in self.WINDOWS or not words or not search.is_searchable(words):
             return None
-        return search.newest_keys(rows, words, self.WINDOWS[sort], search.RANK_LIMIT + 1, upto)
+        column = self.WINDOWS[sort]
+        # The list's dates are within its own column's "from" and "to".
+        # (Answered by a day, a question was tabled by then too, and the list
+        # says so; but the planner then counts both bounds as if unrelated,
+        # and its estimate of the matches is too low to size a window by.)
+        prefix = "tabled" if column == "date_tabled" else "answered"
+        after, before = cleaned.get(f"{prefix}_from"), cleaned.get(f"{prefix}_to")
+        return search.newest_keys(rows, words, column, search.RANK_LIMIT + 1, upto, before, after)
 
     def every_match(self):
         """Every matching question, in the chosen order or else newest tabled first.

@@ -776,6 +776,74 @@ def test_a_deep_page_of_a_search_by_date_reads_a_window_of_the_newest_dates(
         assert response.context["page"].paginator.capped
 
 
+@postgres_only
+def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_matches, monkeypatch):
+    """A filter's "from" and "to" dates of the list's own date bound its window
+    and the density of its matches (``after`` and ``before``): whichever way
+    the keys are read, each page holds the rows the whole list has there."""
+    from answers.search import postgres
+
+    spans = []
+    newest_keys = postgres.newest_keys
+
+    def spy(queryset, text, column, wanted, upto, before=None, after=None):
+        spans.append((column, after, before))
+        return newest_keys(queryset, text, column, wanted, upto, before, after)
+
+    monkeypatch.setattr(postgres, "newest_keys", spy)
+    start, day = datetime.date(2024, 1, 10), datetime.date(2024, 6, 29)
+
+    def answered(question):
+        answer = question.get_answer()
+        return answer.date_answered if answer else None
+
+    def within(date):
+        return date is not None and start <= date <= day
+
+    def tabled(question):
+        return question.date_tabled
+
+    cases = [
+        # sort, filter, the date it filters by, the span newest_keys is given
+        ("newest_tabled", "tabled", tabled, (start, day)),
+        ("newest_answered", "answered", answered, (start, day)),
+        # Another date's span says nothing of where the list's date is.
+        ("newest_tabled", "answered", answered, (None, None)),
+        ("newest_answered", "tabled", tabled, (None, None)),
+    ]
+    for sort, field, date, span in cases:
+        expected = _in_list_order([q for q in dated_matches if within(date(q))], sort)[:40]
+        assert len(expected) == 40
+        spans.clear()
+        wanted = {"q": "ferries", "sort": sort, f"{field}_from": start, f"{field}_to": day}
+        response = anonymous.get(LIST, {**wanted, "page": 2})
+        assert headings(response) == expected[25:40], (sort, field)
+        column = "date_tabled" if sort == "newest_tabled" else "answer_date"
+        assert spans == [(column, *span)], (sort, field)
+
+
+def test_a_window_of_dates_ends_at_a_to_date():
+    """From ANALYZE's histogram: ten bins of 100 rows, one a day."""
+    from answers.search.postgres import _between, _since
+
+    day = [datetime.date(2024, 1, n) for n in range(1, 12)]
+    stats = (1000.0, 0.0, None, None, day)
+    # The newest 250 rows are in the bins from the 8th.
+    assert _since(stats, 250) == (day[7], pytest.approx(300))
+    # Up to the 6th: the bins from the 3rd to the 6th, not those after it.
+    assert _since(stats, 250, day[5]) == (day[2], pytest.approx(300))
+    assert _since(stats, 2000, day[5]) == (None, 0)
+    # Rows between two days: every bin that reaches into the span.
+    assert _between(stats, None, day[5]) == pytest.approx(600)
+    assert _between(stats, day[2], day[5]) == pytest.approx(500)
+    assert _between(stats, day[9], None) == pytest.approx(200)
+    # A common value counts on its own day.
+    common = (1000.0, 0.0, [day[4]], [0.5], day)
+    assert _since(common, 500, day[5]) == (day[4], pytest.approx(500 + 50))
+    assert _between(common, None, day[3]) == pytest.approx(50 * 4)
+    assert _between(common, day[4], day[4]) == pytest.approx(50 * 2 + 500)
+
+
 # --- the parser ----------------------------------------------------------------------
 
 

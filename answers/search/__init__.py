@@ -61,18 +61,19 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def newest_keys(queryset, text, column, wanted, upto):
+def newest_keys(queryset, text, column, wanted, upto, before=None, after=None):
     """The keys of the first ``wanted`` rows of ``queryset`` (a search for ``text``
     listed newest first by the date ``column``), in order, for a page that
     ends at row ``upto``; or None where the caller should count and walk the
-    list itself.
+    list itself. ``after`` and ``before``: days the list's dates are known
+    to be between, where a filter says so (its "from" and "to").
 
     Only on PostgreSQL (``postgres.newest_keys``).
     """
     backend = _backend()
     if not hasattr(backend, "newest_keys"):
         return None
-    return backend.newest_keys(queryset, text, column, wanted, upto)
+    return backend.newest_keys(queryset, text, column, wanted, upto, before, after)
 
 
 class Ranked:

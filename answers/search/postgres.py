@@ -7,6 +7,7 @@ question above the answer, the answer above the asking member's name.
 """
 
 import contextlib
+import itertools
 import json
 import time
 from typing import NamedTuple
@@ -527,11 +528,13 @@ WHERE c.oid = 'answers_question'::regclass
 """
 
 
-def newest_keys(queryset, text, column, wanted, upto):
+def newest_keys(queryset, text, column, wanted, upto, before=None, after=None):
     """The keys of the first ``wanted`` rows of ``queryset`` (a search listed newest
     first by the date ``column``), in its order; all of them where there are
     fewer. None where walking the list is quicker: the caller then counts it
-    and reads the page its own way.
+    and reads the page its own way. ``after`` and ``before``: days the
+    list's dates are known to be between (a filter's "from" and "to"), or
+    None.
 
     Walked, the date's index is read from the newest question, each one
     tested: at a million questions, the 1,000th match of a word in one
@@ -549,34 +552,47 @@ def newest_keys(queryset, text, column, wanted, upto):
     if unrelated, and a window can hold fewer: its own matches then tell how
     many the list holds. Few (a common word asked by one member), and every
     match is read and sorted (``_gathered``); more, and the list is walked.
-    Where the estimate itself says the matches are few (a filter that keeps
-    only questions answered by 2016, whose matches no window of the newest
-    dates holds), they are read and sorted at once.
+    Where the estimate itself says the matches are few, they are read and
+    sorted at once.
+
+    A filter that keeps only older questions (answered by 2016) puts every
+    match at or before its day: the window then ends there. The matches'
+    density is reckoned over the rows between the filter's days, not the
+    whole table.
     """
     if queryset.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return None
     stats = _column_stats(column)
     if stats is None:
         return None
-    total = stats[0]
+    # The rows the list's dates can reach: the whole table, or those between
+    # the filter's days.
+    total = stats[0] if before is None and after is None else _between(stats, after, before)
     plan = _explain(*queryset.order_by().values("pk").query.sql_with_params())
     matches = plan["Plan Rows"]
     if not matches or total <= 0:
         return None
     rows = wanted * WINDOW_MARGIN * total / matches
+    # The text index gives up every entry of the words, whatever else the
+    # list is filtered by, and whatever the dates.
+    words = first_range(text, wanted).share
+    entries = stats[0] * words if words is not None else matches
     # Unbounded, the list is counted (the text index's matches read up to
     # the limit, or the table walked to it, whichever is less) and then
     # walked to the page.
     walk = (upto * total / matches) * WALK_ROW_US
-    walk += min(matches * TEXT_ENTRY_US + wanted * WINDOW_ROW_US, wanted * total / matches)
+    walk += min(entries * TEXT_ENTRY_US + wanted * WINDOW_ROW_US, wanted * total / matches)
     # Every match read and sorted, at worst every match of the words: the
     # planner's estimate of a filter's share may be far too low (questions
     # tabled by 2016 and answered by then are mostly the same questions).
-    words = first_range(text, wanted).share
-    gather = total * words * (TEXT_ENTRY_US + WINDOW_ROW_US) if words is not None else float("inf")
-    since, spanned = _since(stats, rows) if rows <= total * WINDOW_WIDEST else (None, 0)
+    gather = (
+        entries * TEXT_ENTRY_US + total * words * WINDOW_ROW_US
+        if words is not None
+        else float("inf")
+    )
+    since, spanned = _since(stats, rows, before) if rows <= total * WINDOW_WIDEST else (None, 0)
     bounded = (
-        matches * TEXT_ENTRY_US + rows * DATE_ENTRY_US + wanted * WINDOW_MARGIN * WINDOW_ROW_US
+        entries * TEXT_ENTRY_US + rows * DATE_ENTRY_US + wanted * WINDOW_MARGIN * WINDOW_ROW_US
         if since is not None
         else float("inf")
     )
@@ -604,7 +620,7 @@ def newest_keys(queryset, text, column, wanted, upto):
     # gathering them costs less than walking to the page.
     if keys:
         share = len(keys) / max(spanned, 1)
-        gather = share * total * (TEXT_ENTRY_US + WINDOW_ROW_US)
+        gather = entries * TEXT_ENTRY_US + share * total * WINDOW_ROW_US
     else:
         share = matches / total
     if gather > upto / share * WALK_ROW_US:
@@ -666,21 +682,50 @@ def _column_stats(column):
     return stats
 
 
-def _since(stats, rows):
-    """The latest date with at least ``rows`` rows at or after it, by ANALYZE's
-    common values and histogram, and how many rows it puts there
-    (``(None, 0)``: no such date)."""
-    total, nulls, common, shares, bounds = stats
+def _layout(stats):
+    """``(common values with their shares, histogram bounds, the share of rows
+    each histogram bin holds)`` from ``_column_stats``."""
+    _, nulls, common, shares, bounds = stats
     common = list(zip(common or [], shares or [], strict=False))
     bounds = bounds or []
     # The rows the histogram spreads over its bins: those neither empty nor
     # among the common values.
     spread = max(1 - (nulls or 0) - sum(share for _, share in common), 0) if bounds else 0
-    steps = max(len(bounds) - 1, 1)
+    return common, bounds, spread / max(len(bounds) - 1, 1)
+
+
+def _between(stats, after, before):
+    """About how many rows have a date from ``after`` to ``before`` (either
+    may be None, for no bound): every bin that reaches into the span, and
+    the common values in it."""
+    common, bounds, per_bin = _layout(stats)
+
+    def within(low, high):
+        return (after is None or high >= after) and (before is None or low <= before)
+
+    share = per_bin * sum(1 for low, high in itertools.pairwise(bounds) if within(low, high))
+    share += sum(part for value, part in common if within(value, value))
+    return share * stats[0]
+
+
+def _since(stats, rows, before=None):
+    """The latest date with at least ``rows`` rows from it to ``before`` (or to
+    the newest), by ANALYZE's common values and histogram, and how many rows
+    it puts there (``(None, 0)``: no such date)."""
+    common, bounds, per_bin = _layout(stats)
     for since in sorted({*bounds, *(value for value, _ in common)}, reverse=True):
-        # The bins wholly at or after the date, and the common values.
-        share = spread * max(sum(1 for bound in bounds if bound >= since) - 1, 0) / steps
-        share += sum(part for value, part in common if value >= since)
-        if share * total >= rows:
-            return since, share * total
+        if before is not None and since > before:
+            continue
+        # The bins wholly between the dates, and the common values.
+        bins = sum(
+            1
+            for low, high in itertools.pairwise(bounds)
+            if low >= since and (before is None or high <= before)
+        )
+        share = per_bin * bins
+        share += sum(
+            part for value, part in common if value >= since and (before is None or value <= before)
+        )
+        if share * stats[0] >= rows:
+            return since, share * stats[0]
     return None, 0
