@@ -1,6 +1,7 @@
 """Template helpers for the answering process."""
 
 from django import template
+from django.utils.html import format_html
 
 from answers.workflow.models import AnswerProcess, Stage
 from answers.workflow.stages import MOVES, initial_stage
@@ -32,6 +33,17 @@ def stage_label(stage):
 @register.filter
 def stage_colour(stage):
     return COLOURS.get(stage, "govuk-tag--grey")
+
+
+@register.simple_tag
+def stage_tag(stage):
+    """The stage as a GOV.UK tag, in its colour. A tag rather than an included
+    template: the board shows one on every row."""
+    return format_html(
+        '<strong class="govuk-tag {} app-nowrap">{}</strong>',
+        stage_colour(stage),
+        stage_label(stage),
+    )
 
 
 @register.filter
