@@ -53,7 +53,9 @@ class CappedPaginator(Paginator):
     walked in search of a handful of matches (a rare word, newest first,
     would otherwise read the whole table). A deep page of a search by date
     is given the list's first keys in order (``newest_keys``): they are
-    both the count and the page's rows.
+    both the count and the page's rows. ``counted``, where given, is what
+    is counted instead: the same rows, said so that the database counts them
+    sooner (``QuestionFilter.counted_rows``).
     """
 
     _keys = None
