@@ -20,7 +20,6 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import search, services
-from .columns import answer_date
 from .groups import ADMINS
 from .lookups import one_of
 from .merge import form_data, read_base, sign_base, three_way
@@ -467,12 +466,15 @@ class AnswerAdmin(LargeTableAdmin):
         keys = search.newest_keys(questions, text, "answer_date", wanted, upto)
         if keys is None:
             return None
-        found = set(
-            Answer.objects.filter(question_id__in=one_of(keys)).values_list("date_answered", "pk")
+        read = list(
+            Answer.objects.filter(question_id__in=one_of(keys)).values_list(
+                "date_answered", "pk", "question_id"
+            )
         )
+        found = {(day, pk) for day, pk, _ in read}
         if len(keys) == wanted:
-            last = Question.objects.filter(pk=keys[-1]).annotate(day=answer_date())
-            day = last.values_list("day", flat=True).first()
+            # The last question's answer: its day is where the list is cut.
+            day = next((day for day, _, question in read if question == keys[-1]), None)
             if day is not None:
                 found.update(answers.filter(date_answered=day).values_list("date_answered", "pk"))
         # The changelist's order: newest answered, then newest added.

@@ -248,6 +248,11 @@ class QuestionFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose on time, late, still owed or overdue."},
     )
     sort = sort_filter(SORTS, "Choose best match, newest tabled or newest answered.")
+    # The date each "newest" sort lists by, newest first.
+    WINDOWS = {"newest_tabled": "date_tabled", "newest_answered": "answer_date"}
+    # The list's rows before ``tabled_by`` bounded them, when it did and they
+    # are counted without (``counted_rows``).
+    _unbounded = None
 
     class Meta:
         model = Question
@@ -351,12 +356,6 @@ class QuestionFilter(django_filters.FilterSet):
         lists as many matches, in any order, as it ranks by relevance."""
         words = getattr(self.form, "cleaned_data", {}).get("q")
         return search.RANK_LIMIT if words and search.is_searchable(words) else None
-
-    # The date each "newest" sort lists by, newest first.
-    WINDOWS = {"newest_tabled": "date_tabled", "newest_answered": "answer_date"}
-    # The list's rows before ``tabled_by`` bounded them, when it did and they
-    # are counted without (``counted_rows``).
-    _unbounded = None
 
     def newest_keys(self, rows, upto):
         """The keys of the list's first rows in order, for a search newest first

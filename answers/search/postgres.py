@@ -33,6 +33,8 @@ from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import GreaterThanOrEqual
 
+from answers.columns import Stored, answer_date
+
 from . import START, STOP
 from .query import parse
 
@@ -238,6 +240,11 @@ def _explain(sql, params):
     return plan[0]["Plan"]
 
 
+def _planned_rows(queryset):
+    """The planner's estimate of how many rows ``queryset`` holds (EXPLAIN, not run)."""
+    return _explain(*queryset.order_by().values("pk").query.sql_with_params())["Plan Rows"]
+
+
 def _nodes(plan):
     """Every node of a plan, the top one first."""
     yield plan
@@ -327,8 +334,6 @@ def _newest_tabled(queryset, text, limit, high):
     to is refused. A filter of answers given before a date is read newest
     answered first in the same way.
     """
-    from answers.columns import answer_date
-
     for column, order in (
         ("date_tabled", [F("date_tabled").desc(nulls_last=True), "-pk"]),
         (
@@ -568,8 +573,7 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None):
     # The rows the list's dates can reach: the whole table, or those between
     # the filter's days.
     total = stats[0] if before is None and after is None else _between(stats, after, before)
-    plan = _explain(*queryset.order_by().values("pk").query.sql_with_params())
-    matches = plan["Plan Rows"]
+    matches = _planned_rows(queryset)
     if not matches or total <= 0:
         return None
     rows = wanted * WINDOW_MARGIN * total / matches
@@ -603,13 +607,11 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None):
         # questions answered by 2016): no window of the newest would hold them.
         with _bitmaps():
             return _gathered(queryset, wanted)
-    from answers.columns import Stored
-
     window = queryset.filter(GreaterThanOrEqual(Stored(column, DateField()), since))
     keys = []
     # A filter may bound the date too (answered by 2016): the planner then
     # expects the window to hold next to nothing, and it is not read.
-    if _explain(*window.order_by().values("pk").query.sql_with_params())["Plan Rows"] >= wanted:
+    if _planned_rows(window) >= wanted:
         with _bitmaps():
             keys = list(window.values_list("pk", flat=True)[:wanted])
         if len(keys) >= wanted:

@@ -3,13 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answers.models import AnswerProcess, Stage
 from answers.workflow import services as workflow
-from tests.snapshots import counted_then_kept
+from tests.snapshots import counted_then_kept, fetched, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -52,18 +50,17 @@ def test_board(client, team, fill, django_assert_num_queries, rows):
     assert response.context["by_step"] == [{"current_step__name": "Deputy director", "n": rows}]
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="counts are kept under PostgreSQL's snapshot"
-)
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_board_counts_are_kept_until_anything_is_written(client, team, in_stage):
     """The tiles again cost nothing but the snapshot; a move counts them afresh."""
 
     def tiles():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("workflow:board"))
-        counts = {label: n for label, n, _ in response.context["tiles"]}
-        return counts, len(captured.captured_queries)
+        return fetched(
+            client,
+            reverse("workflow:board"),
+            lambda response: {label: n for label, n, _ in response.context["tiles"]},
+        )
 
     in_stage(Stage.DRAFTING)
     client.force_login(team)

@@ -5,8 +5,6 @@ import datetime
 import statistics
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -16,7 +14,7 @@ from answers import services
 from answers.models import AnswerProcess, Question, Stage
 from answers.workflow import services as workflow
 from answers.workflow.stats import median, statistics_for
-from tests.snapshots import counted_then_kept
+from tests.snapshots import counted_then_kept, fetched, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -121,17 +119,18 @@ def test_moves_recorded_before_spells_were_kept_are_filled_in_alike(
     )
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="counts are kept under PostgreSQL's snapshot"
-)
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_counts_are_kept_until_anything_is_written(client, in_stage, team):
     """The same period again costs the snapshot and the names; a move counts afresh."""
 
     def view():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(reverse("workflow:stats"), {"start": "01/01/2025"})
-        return response.context["stats"]["overall"], len(captured.captured_queries)
+        return fetched(
+            client,
+            reverse("workflow:stats"),
+            lambda response: response.context["stats"]["overall"],
+            {"start": "01/01/2025"},
+        )
 
     in_stage(Stage.ANSWERED)
     client.force_login(team)
