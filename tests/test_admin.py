@@ -173,3 +173,24 @@ def test_an_answer_corrected_in_the_admin_keeps_its_original_as_imports_do(make_
         datetime.date(2025, 3, 1),
     )
     assert answer.version == 2
+
+
+def test_a_filtered_lists_row_links_keep_its_filters(admin_client_, make_question):
+    """Each row's link carries the list's filters, and its page keeps them for the way back."""
+    held = make_question(date_answered=datetime.date(2025, 3, 1), is_holding=True).answer
+    make_question(date_answered=datetime.date(2025, 3, 2))
+    changelist = reverse("admin:answers_answer_changelist")
+    change = reverse("admin:answers_answer_change", args=[held.pk])
+
+    response = admin_client_.get(changelist, {"is_holding__exact": "1"})
+    kept = "_changelist_filters=is_holding__exact%3D1"
+    assert f'href="{change}?{kept}"' in response.content.decode()
+    assert response.content.decode().count("/change/?_changelist_filters=") == 1  # one row
+
+    page = admin_client_.get(f"{change}?{kept}").content.decode()
+    history = reverse("admin:answers_answer_history", args=[held.pk])
+    assert f'href="{history}?{kept}"' in page
+
+    unfiltered = admin_client_.get(changelist).content.decode()
+    assert f'href="{change}"' in unfiltered
+    assert "_changelist_filters" not in unfiltered
