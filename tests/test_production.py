@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -71,7 +72,7 @@ def _get(port, path, **headers):
         try:
             connection.request("GET", path, headers={"Host": "pq.example.org", **headers})
             response = connection.getresponse()
-            response.read()
+            response.body = response.read()
             return response
         except ConnectionRefusedError:
             if time.monotonic() > deadline:
@@ -125,6 +126,17 @@ def test_a_real_response_carries_the_security_headers(production_server):
     assert response.getheader("X-Frame-Options") == "DENY"
     assert response.getheader("Referrer-Policy") == "same-origin"
     assert response.getheader("Cross-Origin-Opener-Policy") == "same-origin"
+
+
+def test_pages_link_the_hashed_static_files_whitenoise_serves(production_server):
+    https = {"X-Forwarded-Proto": "https"}
+    for _ in range(2):  # the second page's URLs are the ones kept from the first
+        page = _get(production_server, "/questions/", **https).body.decode()
+        stylesheets = re.findall(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page)
+        assert len(stylesheets) == 1, page[:2000]
+        stylesheet = _get(production_server, stylesheets[0], **https)
+        assert stylesheet.status == 200
+        assert "immutable" in stylesheet.getheader("Cache-Control")
 
 
 def test_plain_http_is_redirected_to_https(production_server):
