@@ -253,6 +253,8 @@ class QuestionFilter(django_filters.FilterSet):
     # The list's rows before ``tabled_by`` bounded them, when it did and they
     # are counted without (``counted_rows``).
     _unbounded = None
+    # The day ``tabled_by`` bounded the tabling date by, when it did.
+    _tabled_by = None
 
     class Meta:
         model = Question
@@ -334,7 +336,10 @@ class QuestionFilter(django_filters.FilterSet):
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset
-            queryset = tabled_by(queryset, bound)
+            bounded = tabled_by(queryset, bound)
+            if bounded is not queryset:
+                self._tabled_by = bound
+            queryset = bounded
         self._every_match = (queryset, None)
         return queryset
 
@@ -368,13 +373,18 @@ class QuestionFilter(django_filters.FilterSet):
         if self.ranked or sort not in self.WINDOWS or not words or not search.is_searchable(words):
             return None
         column = self.WINDOWS[sort]
-        # The list's dates are within its own column's "from" and "to".
-        # (Answered by a day, a question was tabled by then too, and the list
-        # says so; but the planner then counts both bounds as if unrelated,
-        # and its estimate of the matches is too low to size a window by.)
+        # The list's dates are within its own column's "from" and "to", and
+        # answered by a day, tabled by then too (``tabled_by``) where that
+        # is the nearer bound.
         prefix = "tabled" if column == "date_tabled" else "answered"
         after, before = cleaned.get(f"{prefix}_from"), cleaned.get(f"{prefix}_to")
-        return search.newest_keys(rows, words, column, search.RANK_LIMIT + 1, upto, before, after)
+        implied = column == "date_tabled" and self._tabled_by is not None
+        implied = implied and (before is None or before >= self._tabled_by)
+        if implied:
+            before = self._tabled_by
+        return search.newest_keys(
+            rows, words, column, search.RANK_LIMIT + 1, upto, before, after, implied
+        )
 
     def every_match(self):
         """Every matching question, in the chosen order or else newest tabled first.

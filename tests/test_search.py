@@ -4,6 +4,7 @@ These tests run unchanged on both databases; which backend answers depends
 on DATABASE_URL.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -786,9 +787,9 @@ def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_mat
     spans = []
     newest_keys = postgres.newest_keys
 
-    def spy(queryset, text, column, wanted, upto, before=None, after=None):
-        spans.append((column, after, before))
-        return newest_keys(queryset, text, column, wanted, upto, before, after)
+    def spy(queryset, text, column, wanted, upto, before=None, after=None, implied=False):
+        spans.append((column, after, before, implied))
+        return newest_keys(queryset, text, column, wanted, upto, before, after, implied)
 
     monkeypatch.setattr(postgres, "newest_keys", spy)
     start, day = datetime.date(2024, 1, 10), datetime.date(2024, 6, 29)
@@ -805,11 +806,13 @@ def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_mat
 
     cases = [
         # sort, filter, the date it filters by, the span newest_keys is given
-        ("newest_tabled", "tabled", tabled, (start, day)),
-        ("newest_answered", "answered", answered, (start, day)),
+        ("newest_tabled", "tabled", tabled, (start, day, False)),
+        ("newest_answered", "answered", answered, (start, day, False)),
+        # Answered by a day, tabled by then too; answered since a day says
+        # nothing of when the question was tabled.
+        ("newest_tabled", "answered", answered, (None, day, True)),
         # Another date's span says nothing of where the list's date is.
-        ("newest_tabled", "answered", answered, (None, None)),
-        ("newest_answered", "tabled", tabled, (None, None)),
+        ("newest_answered", "tabled", tabled, (None, None, False)),
     ]
     for sort, field, date, span in cases:
         expected = _in_list_order([q for q in dated_matches if within(date(q))], sort)[:40]
@@ -865,3 +868,76 @@ def test_a_window_of_dates_ends_at_a_to_date():
 )
 def test_searches_are_read_as_websearch_syntax(text, fts5):
     assert to_fts5(parse(text)) == fts5
+
+
+@postgres_only
+def test_a_deep_page_answered_by_a_day_is_walked_from_that_day(
+    anonymous, dated_matches, monkeypatch
+):
+    """Answered by a day, newest tabled: the planner thinks the matches few
+    (it counts "answered by" and "tabled by" as unrelated) and would read
+    every row up to the day to sort them. A deep page's keys are instead
+    walked newest first from the day, at most ``WALK_ROWS`` rows down, and
+    gathered where that falls short: either way the page holds the list's
+    own rows."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    day = datetime.date(2024, 6, 10)
+
+    def answered(question):
+        answer = question.get_answer()
+        return answer is not None and answer.date_answered <= day
+
+    expected = _in_list_order([q for q in dated_matches if answered(q)], "newest_tabled")
+    assert len(expected) > 41  # more than the list ranks (``RANK_LIMIT``)
+    wanted = {"q": "ferries", "sort": "newest_tabled", "answered_to": day, "page": 2}
+
+    def fetched():
+        with CaptureQueriesContext(connection) as queries:
+            response = anonymous.get(LIST, wanted)
+        assert headings(response) == expected[25:40]
+        sql = [q["sql"] for q in queries]
+        walked = any("'enable_sort'" in q for q in sql)
+        gathered = any(" + 0) DESC" in q for q in sql)
+        return walked, gathered
+
+    # As at a million questions, where reading every match costs more than
+    # the walk.
+    monkeypatch.setattr(postgres, "WINDOW_ROW_US", 1000.0)
+    assert fetched() == (True, False)
+    # The walk stops (at the rows of the 20 days before the day) short of
+    # the 41st match: every match is gathered.
+    since = day - datetime.timedelta(days=20)
+    monkeypatch.setattr(postgres, "_since", lambda stats, rows, before=None: (since, rows))
+    assert fetched() == (True, True)
+    # The estimate says a walk would not find them within its rows.
+    monkeypatch.setattr(postgres, "WALK_ROWS", 1)
+    assert fetched() == (False, True)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_planners_settings_are_put_back_after_a_read():
+    """Set for a read's transaction, and put back where that transaction is
+    part of a longer one (a view in ``ATOMIC_REQUESTS``, a test)."""
+    from django.db import transaction
+
+    from answers.search import postgres
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_sort'), current_setting('enable_bitmapscan'), "
+                "current_setting('enable_indexscan')"
+            )
+            return cursor.fetchone()
+
+    for outer in (False, True):
+        with transaction.atomic() if outer else contextlib.nullcontext():
+            with postgres._in_order():
+                assert settings() == ("off", "off", "on")
+            with postgres._bitmaps():
+                assert settings() == ("on", "on", "off")
+            assert settings() == ("on", "on", "on")

@@ -61,19 +61,21 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def newest_keys(queryset, text, column, wanted, upto, before=None, after=None):
+def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, implied=False):
     """The keys of the first ``wanted`` rows of ``queryset`` (a search for ``text``
     listed newest first by the date ``column``), in order, for a page that
     ends at row ``upto``; or None where the caller should count and walk the
     list itself. ``after`` and ``before``: days the list's dates are known
     to be between, where a filter says so (its "from" and "to").
+    ``implied``: ``before`` bounds the date only because another filter
+    implies it (tabled by the day a question was answered by).
 
     Only on PostgreSQL (``postgres.newest_keys``).
     """
     backend = _backend()
     if not hasattr(backend, "newest_keys"):
         return None
-    return backend.newest_keys(queryset, text, column, wanted, upto, before, after)
+    return backend.newest_keys(queryset, text, column, wanted, upto, before, after, implied)
 
 
 class Ranked:
