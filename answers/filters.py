@@ -332,7 +332,8 @@ class QuestionFilter(django_filters.FilterSet):
             # Ranking reads the newest matches its own way (answers.search);
             # every match, for an export or a feed, is newest tabled.
             self._every_match = (queryset, bound)
-            return search.ranked(queryset, words)
+            dated = tabled_by(queryset, bound) if bound else None
+            return search.ranked(queryset, words, dated=dated if dated is not queryset else None)
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset

@@ -622,6 +622,71 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
 
 
 @postgres_only
+def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """A word too rare to walk for, in answers given by a day, with not one
+    match among the newest ids: the most recently tabled matches are read
+    from that day down the tabling date's index (the filter says "answered
+    by", and so "tabled by" too), not every match below the newest ids."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", float("inf"))  # never walked
+    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
+
+    def tabled_on(n):
+        # Added in order of tabling, but for one tabled last and added early.
+        return old + datetime.timedelta(days=120 if n == 40 else n)
+
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about ferries.",
+            date_tabled=tabled_on(n) if n < 120 else new,
+            date_answered=tabled_on(n) + datetime.timedelta(days=60) if n < 120 else None,
+        )
+        for n in range(240)
+    ]
+    read = []
+    newest_tabled = postgres._newest_tabled
+
+    def spy(queryset, *args, **kwargs):
+        read.append(str(queryset.query))
+        return newest_tabled(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    with planner_without("seqscan", "bitmapscan", "sort"):
+        analyse()
+        older = [q for q in questions if q.date_tabled < new]
+        expected = [
+            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
+        ][:5]
+        assert expected[0] == "Q40"  # tabled last, added early
+        got = headings(anonymous.get(LIST, {"q": "ferries", "answered_to": "2025-01-31"}))
+        assert got == expected
+        assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+
+
+def test_an_index_read_and_then_sorted_does_not_seek():
+    """``_seeks``: the tabling date's index read from the oldest question to a
+    bound, and the rows sorted, is the whole range read."""
+    from answers.search.postgres import _seeks
+
+    def index(cond):
+        return {"Node Type": "Index Scan", "Index Cond": cond}
+
+    walked = {"Node Type": "Limit", "Plans": [index("(date_tabled <= '2016-12-31'::date)")]}
+    assert _seeks(walked, "date_tabled")
+    assert not _seeks(walked, "answer_date")
+    read_whole = {"Node Type": "Sort", "Plans": [index("(date_tabled <= '2016-12-31'::date)")]}
+    assert not _seeks({"Node Type": "Limit", "Plans": [read_whole]}, "date_tabled")
+    gathered = {"Node Type": "Sort", "Plans": [{"Node Type": "Bitmap Heap Scan", "Plans": []}]}
+    assert _seeks({"Node Type": "Limit", "Plans": [gathered]}, "date_tabled")
+
+
+@postgres_only
 def test_a_rare_word_or_an_unanalysed_table_are_searched_at_once(
     make_question, analyse, monkeypatch
 ):

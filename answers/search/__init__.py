@@ -93,10 +93,11 @@ class Ranked:
 
     ordered = True
 
-    def __init__(self, queryset, text, limit):
+    def __init__(self, queryset, text, limit, dated=None):
         self.queryset = queryset
         self.text = text
         self.limit = limit
+        self.dated = dated
         self.snippets = False
         self._ranks = None
 
@@ -104,7 +105,11 @@ class Ranked:
         if self._ranks is None:
             # A filter may leave nothing to look at (``QuerySet.none()``).
             empty = self.queryset.query.is_empty()
-            rows = [] if empty else _backend().ranks(self.queryset, self.text, self.limit + 1)
+            rows = (
+                []
+                if empty
+                else _backend().ranks(self.queryset, self.text, self.limit + 1, self.dated)
+            )
             # Best first; ties newest tabled (undated last), then newest added.
             rows.sort(key=lambda r: (-r[1], -(r[2].toordinal() if r[2] else 0), -r[0]))
             self._ranks = [(pk, rank) for pk, rank, _ in rows]
@@ -147,20 +152,23 @@ class Ranked:
         return self.iterator()
 
     def with_snippets(self):
-        ranked = Ranked(self.queryset, self.text, self.limit)
+        ranked = Ranked(self.queryset, self.text, self.limit, self.dated)
         ranked._ranks, ranked.snippets = self._ranks, True
         return ranked
 
 
-def ranked(queryset, text, limit=None):
+def ranked(queryset, text, limit=None, dated=None):
     """Matching questions best first, among the ``limit`` most recently added matches.
 
     ``queryset`` must already be narrowed by :func:`matching` (and any other
     filter). Returns a :class:`Ranked`; each question carries ``search_rank``.
+    ``dated``: the same rows with a bound on the tabling date that leaves
+    none of them out (answered by a day: ``filters.tabled_by``), from which
+    the most recently tabled can be read (``postgres.ranks``).
     """
     if not is_searchable(text):
         return queryset.none()
-    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit)
+    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated)
 
 
 def with_snippets(rows, text):

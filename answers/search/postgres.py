@@ -83,10 +83,12 @@ MARGIN = 1.5
 WALK_MARGIN = 1.1
 
 
-def ranks(queryset, text, limit):
+def ranks(queryset, text, limit, dated=None):
     """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches
-    (or, where a common word's filter leaves none among the newest ids, the
-    most recently tabled: ``_newest_tabled``).
+    (or, where a common word's filter leaves none among the newest ids, or
+    answers given by a day leave none, the most recently tabled:
+    ``_newest_tabled``, read from ``dated`` where given, the same rows
+    bounded by that day).
 
     The newest matches are chosen first, with their vectors, and only they
     are ranked: in one query level, PostgreSQL would rank every match before
@@ -143,7 +145,7 @@ def ranks(queryset, text, limit):
             bounded = high - wanted > bottom and (walk or (not common and wanted <= top * NARROW))
             low = int(high - wanted) if bounded else None
         else:
-            if walk and not found:
+            if (walk or dated is not None) and not found:
                 # A common word, and not one match among the newest ids: the
                 # filter leaves only older questions (tabled before 2017,
                 # say). Gathered, every match of the word below would be
@@ -151,7 +153,12 @@ def ranks(queryset, text, limit):
                 # "health" at a million questions, 140 ms), and walked,
                 # every newer question passed. So the window is the most
                 # recently tabled matches instead, read newest tabled first.
-                tabled = _newest_tabled(queryset, text, limit, high)
+                # So too for a rarer word in answers given by a day, the
+                # tabling date read from that day down: gathered, the
+                # planner intersected "prisons" with every answer given by
+                # mid-2022 (640,000) and read each of its 14,000 matches
+                # from the table, 70 to 90 ms at 1M; walked, 35 ms.
+                tabled = _newest_tabled(queryset if dated is None else dated, text, limit, high)
                 if tabled is not None:
                     return tabled
             wanted, low, walk = high - bottom, None, False  # nothing there: the rest at once
@@ -354,11 +361,16 @@ def _newest_tabled(queryset, text, limit, high):
 
 
 def _seeks(plan, column):
-    """Whether every index the plan reads in order starts from a bound on ``column``."""
+    """Whether every index the plan reads in order starts from a bound on
+    ``column`` and gives the rows in the order wanted: an index read and
+    then sorted is read whole, from its oldest entry to the bound (at a
+    million questions, the 231,000 tabled by 2016, 190 ms)."""
+    nodes = list(_nodes(plan))
+    sorted_after = any(node["Node Type"] == "Sort" for node in nodes)
     return not any(
         node["Node Type"] in ("Index Scan", "Index Only Scan")
-        and column not in node.get("Index Cond", "")
-        for node in _nodes(plan)
+        and (sorted_after or column not in node.get("Index Cond", ""))
+        for node in nodes
     )
 
 
