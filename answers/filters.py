@@ -332,7 +332,12 @@ class QuestionFilter(django_filters.FilterSet):
             # Ranking reads the newest matches its own way (answers.search);
             # every match, for an export or a feed, is newest tabled.
             self._every_match = (queryset, bound)
-            dated = tabled_by(queryset, bound) if bound else None
+            # Answered by a day, the most recently tabled can be read from
+            # that day down; answered between two days, the most recently
+            # answered are, from the later day to the earlier.
+            dated = None
+            if bound and not self.form.cleaned_data.get("answered_from"):
+                dated = tabled_by(queryset, bound)
             return search.ranked(queryset, words, dated=dated if dated is not queryset else None)
         if bound:
             if self.form.cleaned_data.get("answered_from"):

@@ -667,6 +667,17 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
         got = headings(anonymous.get(LIST, {"q": "ferries", "answered_to": "2025-01-31"}))
         assert got == expected
         assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+        # Answered between two days: walked from the later day, the tabling
+        # date's index would pass every question tabled before the earlier
+        # one where there are fewer matches than the list ranks. The
+        # matches are gathered, the most recently added first, as before.
+        read.clear()
+        between = {"answered_from": "2024-07-01", "answered_to": "2025-01-31"}
+        got = headings(anonymous.get(LIST, {"q": "ferries", **between}))
+        start = datetime.date(2024, 7, 1)
+        answered = [q for q in older if q.get_answer().date_answered >= start]
+        assert got == [q.heading for q in sorted(answered, key=lambda q: q.pk, reverse=True)][:5]
+        assert read == []
 
 
 def test_an_index_read_and_then_sorted_does_not_seek():
