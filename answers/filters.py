@@ -338,7 +338,10 @@ class QuestionFilter(django_filters.FilterSet):
             dated = None
             if bound and not self.form.cleaned_data.get("answered_from"):
                 dated = tabled_by(queryset, bound)
-            return search.ranked(queryset, words, dated=dated if dated is not queryset else None)
+                dated = dated if dated is not queryset else None
+            if dated is None and self.form.cleaned_data.get("tabled_to"):
+                dated = queryset  # tabled by a day already
+            return search.ranked(queryset, words, dated=dated)
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset

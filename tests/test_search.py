@@ -678,6 +678,58 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
         answered = [q for q in older if q.get_answer().date_answered >= start]
         assert got == [q.heading for q in sorted(answered, key=lambda q: q.pk, reverse=True)][:5]
         assert read == []
+        # Tabled by a day: the same, read from the rows as they are.
+        read.clear()
+        got = headings(anonymous.get(LIST, {"q": "ferries", "tabled_to": "2025-01-31"}))
+        assert got == expected
+        assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+
+
+@postgres_only
+def test_a_rarer_word_tabled_by_a_day_reads_the_rest_from_that_day(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """The newest ids hold a match or two of a rarer word tabled by a day, too
+    few for the page, and the rest would be read at once, every match from
+    the table: the most recently tabled of the rest are read from the day
+    down instead."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", float("inf"))  # never walked
+    monkeypatch.setattr(postgres, "NARROW", 0.0)  # the rest read at once
+    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
+
+    def tabled_on(n):
+        # In order of tabling, but for one tabled last and added early, and
+        # the newest, added last, tabled long ago.
+        if n == 239:
+            return old + datetime.timedelta(days=121)
+        return old + datetime.timedelta(days=120 if n == 40 else n) if n < 120 else new
+
+    questions = [
+        make_question(heading=f"Q{n}", text="To ask about ferries.", date_tabled=tabled_on(n))
+        for n in range(240)
+    ]
+    read = []
+    newest_tabled = postgres._newest_tabled
+
+    def spy(queryset, *args, **kwargs):
+        read.append(str(queryset.query))
+        return newest_tabled(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    with planner_without("seqscan", "bitmapscan", "sort"):
+        analyse()
+        older = [q for q in questions if q.date_tabled < new]
+        expected = [
+            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
+        ][:5]
+        assert expected[:2] == ["Q239", "Q40"]
+        got = headings(anonymous.get(LIST, {"q": "ferries", "tabled_to": "2025-01-31"}))
+        assert got == expected
+        assert len(read) == 1
 
 
 def test_an_index_read_and_then_sorted_does_not_seek():

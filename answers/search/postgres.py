@@ -171,6 +171,15 @@ def ranks(queryset, text, limit, dated=None):
             if visits is not None and entries + visits * VISIT_ROWS > wanted:
                 walk = True
                 low = int(high - wanted) if high - wanted > bottom else 0
+        if not walk and low is None and dated is not None and found:
+            # The rest at once, every match read from the table, where the
+            # filter bounds the tabling date and the newest ids held a few:
+            # the most recently tabled of the rest instead, from that day
+            # down (``veteran`` tabled by 2025: 115 matches among the
+            # newest ids, then 17,800 read, 85 ms at 1M).
+            tabled = _newest_tabled(dated, text, limit - len(found), high)
+            if tabled is not None:
+                return found + tabled
 
 
 def _at_once(queryset, text, limit, low, top, bottom):
