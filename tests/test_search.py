@@ -629,6 +629,8 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
     match among the newest ids: the most recently tabled matches are read
     from that day down the tabling date's index (the filter says "answered
     by", and so "tabled by" too), not every match below the newest ids."""
+    from django.test.utils import CaptureQueriesContext
+
     from answers.search import postgres
 
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
@@ -667,6 +669,13 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
         got = headings(anonymous.get(LIST, {"q": "ferries", "answered_to": "2025-01-31"}))
         assert got == expected
         assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+        # A walk that runs out of time (``WALK_MS``): the same rows gathered.
+        with monkeypatch.context() as patch:
+            patch.setattr(postgres, "_in_time", lambda sql, params, ms: None)
+            with CaptureQueriesContext(connection) as queries:
+                got = headings(anonymous.get(LIST, {"q": "ferries", "answered_to": "2025-01-31"}))
+            assert got == expected
+            assert any('"date_tabled" + 0) DESC' in q["sql"] for q in queries)
         # Answered between two days: walked from the later day, the tabling
         # date's index would pass every question tabled before the earlier
         # one where there are fewer matches than the list ranks. The
@@ -730,6 +739,30 @@ def test_a_rarer_word_tabled_by_a_day_reads_the_rest_from_that_day(
         got = headings(anonymous.get(LIST, {"q": "ferries", "tabled_to": "2025-01-31"}))
         assert got == expected
         assert len(read) == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_out_of_time_is_cancelled_and_the_transaction_goes_on():
+    """``_in_time``: None for a query past its time, its rows otherwise, and the
+    timeout only for that query, inside a transaction or not."""
+    from django.db import transaction
+
+    from answers.search import postgres
+
+    def timeout():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            return cursor.fetchone()[0]
+
+    before = timeout()
+    for outer in (False, True):
+        with transaction.atomic() if outer else contextlib.nullcontext():
+            assert postgres._in_time("SELECT pg_sleep(0.5)", [], 50) is None
+            assert postgres._in_time("SELECT %s", [7], 5000) == [(7,)]
+            assert timeout() == before
+            with connection.cursor() as cursor:  # the transaction is still usable
+                cursor.execute("SELECT 1")
 
 
 def test_an_index_read_and_then_sorted_does_not_seek():
