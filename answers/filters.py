@@ -337,8 +337,9 @@ class QuestionFilter(django_filters.FilterSet):
             # answered are, from the later day to the earlier.
             dated = None
             if bound and not self.form.cleaned_data.get("answered_from"):
-                dated = tabled_by(queryset, bound)
-                dated = dated if dated is not queryset else None
+                bounded = tabled_by(queryset, bound)
+                self._every_match = (bounded, None)
+                dated = bounded if bounded is not queryset else None
             if dated is None and self.form.cleaned_data.get("tabled_to"):
                 dated = queryset  # tabled by a day already
             return search.ranked(queryset, words, dated=dated)

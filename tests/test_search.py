@@ -559,6 +559,60 @@ def test_a_search_within_a_filter_reads_one_text_index(
     assert column is None or column in conditions[index]
 
 
+# Questions tabled long ago, and newer ones (``_older_and_newer``).
+OLD, NEWER = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
+
+
+def _one_tabled_last(n):
+    """The first 120 added in order of tabling, as imports are, but for one
+    (Q40) tabled last and added early; the rest tabled on ``NEWER``."""
+    if n >= 120:
+        return NEWER
+    return OLD + datetime.timedelta(days=120 if n == 40 else n)
+
+
+def _older_and_newer(make_question, word, tabled_on=_one_tabled_last, answered=True):
+    """240 questions of ``word``, Q0 to Q239, tabled on ``tabled_on(n)``: the
+    older ones answered late where ``answered``, the newer ones not yet."""
+    questions = []
+    for n in range(240):
+        tabled = tabled_on(n)
+        late = answered and tabled < NEWER
+        questions.append(
+            make_question(
+                heading=f"Q{n}",
+                text=f"To ask about {word}.",
+                date_tabled=tabled,
+                date_answered=tabled + datetime.timedelta(days=60) if late else None,
+            )
+        )
+    return questions
+
+
+def _most_recently_tabled(questions):
+    """The headings of the five most recently tabled of the older questions."""
+    older = [q for q in questions if q.date_tabled < NEWER]
+    ordered = sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
+    return [q.heading for q in ordered][:5]
+
+
+def _spy_newest_tabled(monkeypatch):
+    """Each call of ``postgres._newest_tabled``, as ``(its rows' SQL, whether it
+    read them)``, in a list that grows as the test runs."""
+    from answers.search import postgres
+
+    calls = []
+    newest_tabled = postgres._newest_tabled
+
+    def spy(queryset, *args, **kwargs):
+        rows = newest_tabled(queryset, *args, **kwargs)
+        calls.append((str(queryset.query), rows is not None))
+        return rows
+
+    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    return calls
+
+
 @postgres_only
 def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently_tabled(
     anonymous, make_question, monkeypatch, analyse, walked
@@ -574,51 +628,25 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     monkeypatch.setattr(postgres, "COMMON", 0.3)
-    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
-
-    def tabled_on(n):
-        # Added in order of tabling, as imports are, but for one tabled
-        # last and added early.
-        return old + datetime.timedelta(days=120 if n == 40 else n)
-
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            date_tabled=tabled_on(n) if n < 120 else new,
-            # The old ones answered late, the new ones not yet.
-            date_answered=tabled_on(n) + datetime.timedelta(days=60) if n < 120 else None,
-        )
-        for n in range(240)
-    ]
-    tabled = []
-    newest_tabled = postgres._newest_tabled
-
-    def spy(*args, **kwargs):
-        rows = newest_tabled(*args, **kwargs)
-        tabled.append(rows is not None)
-        return rows
-
-    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    questions = _older_and_newer(make_question, "schools")
+    calls = _spy_newest_tabled(monkeypatch)
     # As at scale: read in the order asked for, through an index.
     with planner_without("seqscan", "bitmapscan", "sort"):
         analyse()
-        older = [q for q in questions if q.date_tabled < new]
-        expected = [
-            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
-        ][:5]
+        expected = _most_recently_tabled(questions)
         assert expected[0] == "Q40"  # tabled last, added early
         for filters in ({"tabled_to": "2024-12-31"}, {"answered_to": "2025-01-31"}):
             walked.clear()
-            tabled.clear()
+            calls.clear()
             assert headings(anonymous.get(LIST, {"q": "schools", **filters})) == expected
-            assert walked == [True] and tabled == [True]
+            assert walked == [True] and [read for _, read in calls] == [True]
         # Answered late: neither date's index has a date to start from.
         walked.clear()
-        tabled.clear()
+        calls.clear()
         got = headings(anonymous.get(LIST, {"q": "schools", "timeliness": "late"}))
+        older = [q for q in questions if q.date_tabled < NEWER]
         assert got == newest_matching(older, "schools", 5)
-        assert walked[0] and tabled == [False] and len(walked) > 1
+        assert walked[0] and [read for _, read in calls] == [False] and len(walked) > 1
 
 
 @postgres_only
@@ -636,39 +664,16 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     monkeypatch.setattr(postgres, "COMMON", float("inf"))  # never walked
-    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
-
-    def tabled_on(n):
-        # Added in order of tabling, but for one tabled last and added early.
-        return old + datetime.timedelta(days=120 if n == 40 else n)
-
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about ferries.",
-            date_tabled=tabled_on(n) if n < 120 else new,
-            date_answered=tabled_on(n) + datetime.timedelta(days=60) if n < 120 else None,
-        )
-        for n in range(240)
-    ]
-    read = []
-    newest_tabled = postgres._newest_tabled
-
-    def spy(queryset, *args, **kwargs):
-        read.append(str(queryset.query))
-        return newest_tabled(queryset, *args, **kwargs)
-
-    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    questions = _older_and_newer(make_question, "ferries")
+    calls = _spy_newest_tabled(monkeypatch)
     with planner_without("seqscan", "bitmapscan", "sort"):
         analyse()
-        older = [q for q in questions if q.date_tabled < new]
-        expected = [
-            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
-        ][:5]
+        expected = _most_recently_tabled(questions)
         assert expected[0] == "Q40"  # tabled last, added early
+        older = [q for q in questions if q.date_tabled < NEWER]
         got = headings(anonymous.get(LIST, {"q": "ferries", "answered_to": "2025-01-31"}))
         assert got == expected
-        assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+        assert len(calls) == 1 and '"date_tabled" <= 2025-01-31' in calls[0][0]
         # A walk that runs out of time (``WALK_MS``): the same rows gathered.
         with monkeypatch.context() as patch:
             patch.setattr(postgres, "_in_time", lambda sql, params, ms: None)
@@ -680,18 +685,18 @@ def test_a_rarer_word_answered_by_a_day_ranks_the_most_recently_tabled(
         # date's index would pass every question tabled before the earlier
         # one where there are fewer matches than the list ranks. The
         # matches are gathered, the most recently added first, as before.
-        read.clear()
+        calls.clear()
         between = {"answered_from": "2024-07-01", "answered_to": "2025-01-31"}
         got = headings(anonymous.get(LIST, {"q": "ferries", **between}))
         start = datetime.date(2024, 7, 1)
         answered = [q for q in older if q.get_answer().date_answered >= start]
         assert got == [q.heading for q in sorted(answered, key=lambda q: q.pk, reverse=True)][:5]
-        assert read == []
+        assert calls == []
         # Tabled by a day: the same, read from the rows as they are.
-        read.clear()
+        calls.clear()
         got = headings(anonymous.get(LIST, {"q": "ferries", "tabled_to": "2025-01-31"}))
         assert got == expected
-        assert len(read) == 1 and '"date_tabled" <= 2025-01-31' in read[0]
+        assert len(calls) == 1 and '"date_tabled" <= 2025-01-31' in calls[0][0]
 
 
 @postgres_only
@@ -708,37 +713,20 @@ def test_a_rarer_word_tabled_by_a_day_reads_the_rest_from_that_day(
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     monkeypatch.setattr(postgres, "COMMON", float("inf"))  # never walked
     monkeypatch.setattr(postgres, "NARROW", 0.0)  # the rest read at once
-    old, new = datetime.date(2024, 3, 4), datetime.date(2025, 2, 12)
 
     def tabled_on(n):
-        # In order of tabling, but for one tabled last and added early, and
-        # the newest, added last, tabled long ago.
-        if n == 239:
-            return old + datetime.timedelta(days=121)
-        return old + datetime.timedelta(days=120 if n == 40 else n) if n < 120 else new
+        # As ``_one_tabled_last``, but the newest, added last, tabled long ago.
+        return OLD + datetime.timedelta(days=121) if n == 239 else _one_tabled_last(n)
 
-    questions = [
-        make_question(heading=f"Q{n}", text="To ask about ferries.", date_tabled=tabled_on(n))
-        for n in range(240)
-    ]
-    read = []
-    newest_tabled = postgres._newest_tabled
-
-    def spy(queryset, *args, **kwargs):
-        read.append(str(queryset.query))
-        return newest_tabled(queryset, *args, **kwargs)
-
-    monkeypatch.setattr(postgres, "_newest_tabled", spy)
+    questions = _older_and_newer(make_question, "ferries", tabled_on, answered=False)
+    calls = _spy_newest_tabled(monkeypatch)
     with planner_without("seqscan", "bitmapscan", "sort"):
         analyse()
-        older = [q for q in questions if q.date_tabled < new]
-        expected = [
-            q.heading for q in sorted(older, key=lambda q: (q.date_tabled, q.pk), reverse=True)
-        ][:5]
+        expected = _most_recently_tabled(questions)
         assert expected[:2] == ["Q239", "Q40"]
         got = headings(anonymous.get(LIST, {"q": "ferries", "tabled_to": "2025-01-31"}))
         assert got == expected
-        assert len(read) == 1
+        assert len(calls) == 1
 
 
 @postgres_only

@@ -670,7 +670,7 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, i
         # questions answered by 2016): no window of the newest would hold them.
         with _bitmaps():
             return _gathered(queryset, wanted)
-    window = queryset.filter(GreaterThanOrEqual(Stored(column, DateField()), since))
+    window = _from_day(queryset, column, since)
     keys = []
     # A filter may bound the date too (answered by 2016): the planner then
     # expects the window to hold next to nothing, and it is not read.
@@ -717,9 +717,7 @@ def _walk(queryset, column, stats, wanted, upto, density, before, implied):
         return None
     if wanted / density <= WALK_ROWS:
         since, _ = _since(stats, WALK_ROWS, before)
-        walked = queryset
-        if since is not None:
-            walked = queryset.filter(GreaterThanOrEqual(Stored(column, DateField()), since))
+        walked = queryset if since is None else _from_day(queryset, column, since)
         with _in_order():
             keys = list(walked.values_list("pk", flat=True)[:wanted])
         if len(keys) >= wanted or since is None:
@@ -731,6 +729,11 @@ def _walk(queryset, column, stats, wanted, upto, density, before, implied):
 # The most rows a deep page's walk passes (``_walk``): about 30 ms at a
 # million questions.
 WALK_ROWS = 60_000
+
+
+def _from_day(queryset, column, day):
+    """``queryset``'s rows whose date ``column`` (a stored column) is ``day`` or later."""
+    return queryset.filter(GreaterThanOrEqual(Stored(column, DateField()), day))
 
 
 @contextlib.contextmanager
@@ -759,20 +762,24 @@ def _in_order():
 def _planner(**settings):
     """The planner's ``settings`` for the queries within, then as they were."""
     outer = connection.in_atomic_block
+    names = list(settings)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            before = {}
-            for name, value in settings.items():
-                cursor.execute(
-                    "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
-                )
-                before[name] = cursor.fetchone()[0]
+            # One query for all: each setting as it was, then set.
+            cursor.execute(
+                "SELECT "
+                + ", ".join(["current_setting(%s), set_config(%s, %s, true)"] * len(names)),
+                [part for name in names for part in (name, name, settings[name])],
+            )
+            before = dict(zip(names, cursor.fetchone()[::2], strict=True))
         yield
         if outer:
             # Set for the transaction, which goes on: put back as it was.
             with connection.cursor() as cursor:
-                for name, value in before.items():
-                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+                cursor.execute(
+                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(before)),
+                    [part for item in before.items() for part in item],
+                )
 
 
 def _gathered(queryset, wanted):
