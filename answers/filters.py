@@ -335,14 +335,18 @@ class QuestionFilter(django_filters.FilterSet):
             # Answered by a day, the most recently tabled can be read from
             # that day down; answered between two days, the most recently
             # answered are, from the later day to the earlier.
-            dated = None
+            dated, day = None, None
             if bound and not self.form.cleaned_data.get("answered_from"):
                 bounded = tabled_by(queryset, bound)
                 self._every_match = (bounded, None)
-                dated = bounded if bounded is not queryset else None
-            if dated is None and self.form.cleaned_data.get("tabled_to"):
-                dated = queryset  # tabled by a day already
-            return search.ranked(queryset, words, dated=dated)
+                if bounded is not queryset:
+                    dated, day = bounded, bound
+            tabled_to = self.form.cleaned_data.get("tabled_to")
+            if tabled_to:
+                # Tabled by a day already; by the earlier day where both say.
+                dated = queryset if dated is None else dated
+                day = tabled_to if day is None else min(day, tabled_to)
+            return search.ranked(queryset, words, dated=dated, day=day)
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset

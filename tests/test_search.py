@@ -730,6 +730,64 @@ def test_a_rarer_word_tabled_by_a_day_reads_the_rest_from_that_day(
 
 
 @postgres_only
+def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either_way(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """Where the planner would walk the tabling date's index from a filter's day,
+    the newest rows tabled by then are walked first (``_tabled_from``); what
+    they hold says whether the rest is walked on below them or gathered and
+    sorted. Whichever way, the list is the most recently tabled matches."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", float("inf"))
+    questions = _older_and_newer(make_question, "ferries")
+    first_walks = []
+    tabled_from = postgres._tabled_from
+
+    def spy(*args):
+        rows = tabled_from(*args)
+        first_walks.append(rows is not None)
+        return rows
+
+    monkeypatch.setattr(postgres, "_tabled_from", spy)
+    answered_by = {"q": "ferries", "answered_to": "2025-01-31"}
+    with planner_without("seqscan", "bitmapscan", "sort"):
+        analyse()
+        expected = _most_recently_tabled(questions)
+        assert expected[0] == "Q40"  # tabled last, added early
+        cases = [
+            # The newest rows tabled by the day hold the page.
+            (50, 60_000, None, False),
+            # They hold fewer: the rest walked below them...
+            (1, 60_000, None, False),
+            # ...or, too thin to walk for, gathered.
+            (1, 0, None, True),
+            # A walk of the rest out of time: gathered.
+            (1, 60_000, lambda *args, **settings: None, True),
+        ]
+        for probe, walk_rows, in_time, gathered in cases:
+            with monkeypatch.context() as patch:
+                patch.setattr(postgres, "PROBE_ROWS", probe)
+                patch.setattr(postgres, "WALK_ROWS", walk_rows)
+                if in_time:
+                    patch.setattr(postgres, "_in_time", in_time)
+                first_walks.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    got = headings(anonymous.get(LIST, answered_by))
+            assert got == expected, (probe, walk_rows)
+            assert first_walks == [True]
+            assert any('"date_tabled" + 0) DESC' in q["sql"] for q in queries) == gathered
+        # Fewer rows tabled by the day than a first walk: walked as before.
+        first_walks.clear()
+        assert headings(anonymous.get(LIST, answered_by)) == expected
+        assert first_walks == [False]
+
+
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_read_out_of_time_is_cancelled_and_the_transaction_goes_on():
     """``_in_time``: None for a query past its time, its rows otherwise, and the

@@ -93,11 +93,12 @@ class Ranked:
 
     ordered = True
 
-    def __init__(self, queryset, text, limit, dated=None):
+    def __init__(self, queryset, text, limit, dated=None, day=None):
         self.queryset = queryset
         self.text = text
         self.limit = limit
         self.dated = dated
+        self.day = day
         self.snippets = False
         self._ranks = None
 
@@ -108,7 +109,9 @@ class Ranked:
             rows = (
                 []
                 if empty
-                else _backend().ranks(self.queryset, self.text, self.limit + 1, self.dated)
+                else _backend().ranks(
+                    self.queryset, self.text, self.limit + 1, self.dated, self.day
+                )
             )
             # Best first; ties newest tabled (undated last), then newest added.
             rows.sort(key=lambda r: (-r[1], -(r[2].toordinal() if r[2] else 0), -r[0]))
@@ -152,23 +155,24 @@ class Ranked:
         return self.iterator()
 
     def with_snippets(self):
-        ranked = Ranked(self.queryset, self.text, self.limit, self.dated)
+        ranked = Ranked(self.queryset, self.text, self.limit, self.dated, self.day)
         ranked._ranks, ranked.snippets = self._ranks, True
         return ranked
 
 
-def ranked(queryset, text, limit=None, dated=None):
+def ranked(queryset, text, limit=None, dated=None, day=None):
     """Matching questions best first, among the ``limit`` most recently added matches.
 
     ``queryset`` must already be narrowed by :func:`matching` (and any other
     filter). Returns a :class:`Ranked`; each question carries ``search_rank``.
     ``dated``: the same rows with a bound on the tabling date that leaves
     none of them out (answered by a day: ``filters.tabled_by``), from which
-    the most recently tabled can be read (``postgres.ranks``).
+    the most recently tabled can be read (``postgres.ranks``); ``day``: that
+    bound, the latest day any of them was tabled.
     """
     if not is_searchable(text):
         return queryset.none()
-    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated)
+    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day)
 
 
 def with_snippets(rows, text):

@@ -32,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import Coalesce, Concat
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from answers.columns import Stored, answer_date
 
@@ -84,12 +84,12 @@ MARGIN = 1.5
 WALK_MARGIN = 1.1
 
 
-def ranks(queryset, text, limit, dated=None):
+def ranks(queryset, text, limit, dated=None, day=None):
     """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches
     (or, where a common word's filter leaves none among the newest ids, or
     answers given by a day leave none, the most recently tabled:
     ``_newest_tabled``, read from ``dated`` where given, the same rows
-    bounded by that day).
+    bounded by that ``day``).
 
     The newest matches are chosen first, with their vectors, and only they
     are ranked: in one query level, PostgreSQL would rank every match before
@@ -159,7 +159,11 @@ def ranks(queryset, text, limit, dated=None):
                 # planner intersected "prisons" with every answer given by
                 # mid-2022 (640,000) and read each of its 14,000 matches
                 # from the table, 70 to 90 ms at 1M; walked, 35 ms.
-                tabled = _newest_tabled(queryset if dated is None else dated, text, limit, high)
+                tabled = (
+                    _newest_tabled(queryset, text, limit, high)
+                    if dated is None
+                    else _newest_tabled(dated, text, limit, high, day)
+                )
                 if tabled is not None:
                     return tabled
             wanted, low, walk = high - bottom, None, False  # nothing there: the rest at once
@@ -178,7 +182,7 @@ def ranks(queryset, text, limit, dated=None):
             # the most recently tabled of the rest instead, from that day
             # down (``veteran`` tabled by 2025: 115 matches among the
             # newest ids, then 17,800 read, 85 ms at 1M).
-            tabled = _newest_tabled(dated, text, limit - len(found), high)
+            tabled = _newest_tabled(dated, text, limit - len(found), high, day)
             if tabled is not None:
                 return found + tabled
 
@@ -338,9 +342,12 @@ def _ranked_sql(newest, text):
     )
 
 
-def _newest_tabled(queryset, text, limit, high):
+def _newest_tabled(queryset, text, limit, high, day=None):
     """Ranked rows of the ``limit`` most recently tabled (or answered) matches with
     ``pk <= high``, or None where reading them so would pass every newer question.
+    ``day``: none of ``queryset`` was tabled after it; where the planner would
+    walk the tabling date's index from it, ``_tabled_from`` walks a little
+    first.
 
     The planner reads the tabling date's index newest first where it expects
     matches there soon. That is quick when the filter bounds the date (the
@@ -373,7 +380,12 @@ def _newest_tabled(queryset, text, limit, high):
     ):
         rows = queryset.filter(pk__lte=high)
         sql, params = _ranked_sql(_candidates(rows, order, limit), text)
-        if _seeks(_explain(sql, params), column):
+        plan = _explain(sql, params)
+        if _seeks(plan, column):
+            if day is not None and column == "date_tabled" and _walks(plan):
+                tabled = _tabled_from(rows, text, limit, day)
+                if tabled is not None:
+                    return tabled
             walked = _in_time(sql, params, WALK_MS)
             if walked is not None:
                 return walked
@@ -389,19 +401,77 @@ def _newest_tabled(queryset, text, limit, high):
 # same rows are gathered instead (``_newest_tabled``). Such walks take up to
 # 40 ms at a million questions where the planner's estimate holds.
 WALK_MS = 60
+# How many of the rows tabled by a day are walked first, to see how thick
+# the matches are among them (``_tabled_from``): about 10 ms at a million
+# questions.
+PROBE_ROWS = 20_000
 
 
-def _in_time(sql, params, ms):
+def _tabled_from(rows, text, limit, day):
+    """Ranked rows of the ``limit`` most recently tabled matches among ``rows``,
+    none of them tabled after ``day``; None where ANALYZE gives no date before
+    which ``PROBE_ROWS`` were tabled.
+
+    The planner expects the matches as thick as the words' and the filters'
+    shares multiplied say. Where they are much thinner (a common word among
+    the questions of eleven members named Williams: "health" is in 4,000 of
+    theirs, a fifth of what the planner expects), a walk of the tabling
+    date's index from the day down passes five times the rows it planned
+    for, and ran out of its time (``WALK_MS``) before the rows were gathered
+    after all: 60 ms lost at a million questions. So the newest
+    ``PROBE_ROWS`` tabled by the day are walked first, and what they hold
+    says how far the rest lies: within ``WALK_ROWS``, the walk goes on below
+    them; further, the rest is gathered through the indexes and sorted.
+    Either way the rows and their order are those of one walk.
+    """
+    stats = _column_stats("date_tabled")
+    since, spanned = _since(stats, PROBE_ROWS, day) if stats else (None, 0)
+    if since is None:
+        return None
+    first = F("date_tabled").desc(nulls_last=True)
+    sql, params = _ranked_sql(
+        _candidates(_from_day(rows, "date_tabled", since), [first, "-pk"], limit), text
+    )
+    with _in_order(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    wanted = limit - len(found)
+    if wanted <= 0:
+        return found
+    # Every row left was tabled before the walked ones: its rows follow them.
+    if found and wanted * spanned / len(found) <= WALK_ROWS:
+        rest = rows.filter(date_tabled__lt=since)
+        sql, params = _ranked_sql(_candidates(rest, [first, "-pk"], wanted), text)
+        walked = _in_time(sql, params, WALK_MS, enable_sort="off", enable_bitmapscan="off")
+        if walked is not None:
+            return found + walked
+    # Gathered, the bound is one no index holds: offered the date's index,
+    # the planner intersected a member's with every entry of "health"
+    # (182,000) rather than read the text index for those members alone.
+    rest = rows.filter(LessThan(_unindexed(first).expression, since))
+    sql, params = _ranked_sql(_candidates(rest, [_unindexed(first), "-pk"], wanted), text)
+    with _bitmaps(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return found + cursor.fetchall()
+
+
+def _in_time(sql, params, ms, **settings):
     """The rows of ``sql``, or None where it takes more than ``ms`` milliseconds
-    (the database cancels it, and the transaction goes on as before)."""
+    (the database cancels it, and the transaction goes on as before); under
+    the planner's ``settings``, where given."""
     try:
-        with _planner(statement_timeout=f"{ms}ms"), connection.cursor() as cursor:
+        with _planner(statement_timeout=f"{ms}ms", **settings), connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
     except OperationalError as error:
         if isinstance(error.__cause__, psycopg.errors.QueryCanceled):
             return None
         raise
+
+
+def _walks(plan):
+    """Whether the plan reads an index in order (rather than gathering through bitmaps)."""
+    return any(node["Node Type"] in ("Index Scan", "Index Only Scan") for node in _nodes(plan))
 
 
 def _seeks(plan, column):
