@@ -345,9 +345,8 @@ def _ranked_sql(newest, text):
 def _newest_tabled(queryset, text, limit, high, day=None):
     """Ranked rows of the ``limit`` most recently tabled (or answered) matches with
     ``pk <= high``, or None where reading them so would pass every newer question.
-    ``day``: none of ``queryset`` was tabled after it; where the planner would
-    walk the tabling date's index from it, ``_tabled_from`` walks a little
-    first.
+    ``day``: none of ``queryset`` was tabled after it, and the rows are read
+    from it down (``_tabled_from``).
 
     The planner reads the tabling date's index newest first where it expects
     matches there soon. That is quick when the filter bounds the date (the
@@ -367,6 +366,10 @@ def _newest_tabled(queryset, text, limit, high, day=None):
     and past that the same rows are read through the indexes' bitmaps and
     sorted: the same matches, in the same order, whichever way they came.
     """
+    if day is not None:
+        tabled = _tabled_from(queryset.filter(pk__lte=high), text, limit, day)
+        if tabled is not None:
+            return tabled
     for column, order in (
         ("date_tabled", [F("date_tabled").desc(nulls_last=True), "-pk"]),
         (
@@ -382,10 +385,11 @@ def _newest_tabled(queryset, text, limit, high, day=None):
         sql, params = _ranked_sql(_candidates(rows, order, limit), text)
         plan = _explain(sql, params)
         if _seeks(plan, column):
-            if day is not None and column == "date_tabled" and _walks(plan):
-                tabled = _tabled_from(rows, text, limit, day)
-                if tabled is not None:
-                    return tabled
+            if not _walks(plan):
+                # Gathered through bitmaps and sorted: no walk to cut short.
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
             walked = _in_time(sql, params, WALK_MS)
             if walked is not None:
                 return walked
@@ -401,10 +405,11 @@ def _newest_tabled(queryset, text, limit, high, day=None):
 # same rows are gathered instead (``_newest_tabled``). Such walks take up to
 # 40 ms at a million questions where the planner's estimate holds.
 WALK_MS = 60
-# How many of the rows tabled by a day are walked first, to see how thick
-# the matches are among them (``_tabled_from``): about 10 ms at a million
-# questions.
-PROBE_ROWS = 20_000
+# How many of the rows tabled by a day are walked first, at the least, to
+# see how thick the matches are among them (``_tabled_from``): the rows from
+# a day of ANALYZE's histogram, whose bins hold about 10,000 rows each at a
+# million questions (5 to 7 ms).
+PROBE_ROWS = 5_000
 
 
 def _tabled_from(rows, text, limit, day):
@@ -413,16 +418,20 @@ def _tabled_from(rows, text, limit, day):
     which ``PROBE_ROWS`` were tabled.
 
     The planner expects the matches as thick as the words' and the filters'
-    shares multiplied say. Where they are much thinner (a common word among
-    the questions of eleven members named Williams: "health" is in 4,000 of
-    theirs, a fifth of what the planner expects), a walk of the tabling
-    date's index from the day down passes five times the rows it planned
-    for, and ran out of its time (``WALK_MS``) before the rows were gathered
-    after all: 60 ms lost at a million questions. So the newest
-    ``PROBE_ROWS`` tabled by the day are walked first, and what they hold
-    says how far the rest lies: within ``WALK_ROWS``, the walk goes on below
-    them; further, the rest is gathered through the indexes and sorted.
-    Either way the rows and their order are those of one walk.
+    shares multiplied say, and at a million questions it was wrong both
+    ways. Much thinner: "health" is in 4,000 of the questions of eleven
+    members named Williams, a fifth of what it expected; it walked the
+    tabling date's index from the day down, passed five times the rows it
+    planned for, and ran out of its time (``WALK_MS``) before the rows were
+    gathered after all (125 ms for the page). Much thicker: "health" in the
+    Department of Health's questions answered by 2016, 32,000 where it
+    expected 1,400; it gathered them all, reading 21,000 blocks of the table
+    (130 ms), where the first 1,001 lay within the first 1,100 rows down.
+    So the newest ``PROBE_ROWS`` (or so) tabled by the day are walked first,
+    and what they hold says how far the rest lies: within ``WALK_ROWS``, the
+    walk goes on below them; further, the rest is gathered through the
+    indexes and sorted. Either way the rows and their order are those of
+    one walk.
     """
     stats = _column_stats("date_tabled")
     since, spanned = _since(stats, PROBE_ROWS, day) if stats else (None, 0)
