@@ -414,8 +414,8 @@ PROBE_ROWS = 5_000
 
 def _tabled_from(rows, text, limit, day):
     """Ranked rows of the ``limit`` most recently tabled matches among ``rows``,
-    none of them tabled after ``day``; None where ANALYZE gives no date before
-    which ``PROBE_ROWS`` were tabled.
+    every one of them tabled, and by ``day`` (the filter says so); None where
+    ANALYZE gives no date before which ``PROBE_ROWS`` were tabled.
 
     The planner expects the matches as thick as the words' and the filters'
     shares multiplied say, and at a million questions it was wrong both
