@@ -367,8 +367,16 @@ class QuestionFilter(django_filters.FilterSet):
         along it; answered since a day too, they are all at the far end. At a
         million questions, the answers of 2017 and 2018 from one department
         were counted in 110 ms, past 240,000 others; without it, in 12 ms.
+
+        A search is counted with the bounds on its dates that keep most
+        questions written so that no index is read for them
+        (``search.unindexed_wide_bounds``).
         """
-        return self._unbounded
+        rows = self._unbounded
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if cleaned.get("q") and not self.ranked:
+            rows = search.unindexed_wide_bounds(self.qs if rows is None else rows)
+        return rows
 
     def count_limit(self):
         """The most rows a page list counts (``views.CappedPaginator``): a search

@@ -985,6 +985,40 @@ def test_a_deep_page_of_a_search_by_date_reads_a_window_of_the_newest_dates(
 
 
 @postgres_only
+def test_a_search_is_counted_without_the_index_of_dates_that_keep_most_questions(
+    anonymous, dated_matches
+):
+    """A search by date is counted (up to its limit, in any order) with its
+    bounds on a date written so that no index is read for them where
+    together they keep most of the questions; the count and the rows are
+    those of the list either way."""
+    from django.test.utils import CaptureQueriesContext
+
+    unindexed = '("answers_question"."answer_date" + 0)'
+    cases = [
+        ({"answered_to": "2024-12-31"}, True),  # nearly every question
+        ({"answered_to": "2024-02-15"}, False),  # a few weeks'
+        # From early on, alone, would keep most; with "to", a few weeks.
+        ({"answered_from": "2024-01-10", "answered_to": "2024-02-15"}, False),
+    ]
+    for filters, wide in cases:
+        start = datetime.date.fromisoformat(filters.get("answered_from", "2000-01-01"))
+        end = datetime.date.fromisoformat(filters["answered_to"])
+        answered = [
+            q
+            for q in dated_matches
+            if q.get_answer() and start <= q.get_answer().date_answered <= end
+        ]
+        expected = _in_list_order(answered, "newest_answered")
+        with CaptureQueriesContext(connection) as queries:
+            response = anonymous.get(LIST, {"q": "ferries", "sort": "newest_answered", **filters})
+        assert headings(response) == expected[:25], filters
+        paginator = response.context["page"].paginator
+        assert (paginator.count, paginator.capped) == (min(len(expected), 40), len(expected) > 40)
+        assert any(unindexed in q["sql"] for q in queries) == wide, filters
+
+
+@postgres_only
 def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_matches, monkeypatch):
     """A filter's "from" and "to" dates of the list's own date bound its window
     and the density of its matches (``after`` and ``before``): whichever way

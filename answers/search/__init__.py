@@ -61,6 +61,18 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
+def unindexed_wide_bounds(rows):
+    """``rows`` with the bounds on their dates that keep most questions written
+    so that no index is read for them: the same rows, to count
+    (``QuestionFilter.counted_rows``). Only on PostgreSQL
+    (``postgres.unindexed_wide_bounds``); elsewhere ``rows`` as they are.
+    """
+    backend = _backend()
+    if not hasattr(backend, "unindexed_wide_bounds"):
+        return rows
+    return backend.unindexed_wide_bounds(rows)
+
+
 def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, implied=False):
     """The keys of the first ``wanted`` rows of ``queryset`` (a search for ``text``
     listed newest first by the date ``column``), in order, for a page that
