@@ -149,7 +149,11 @@ def test_from_tabled_to_answered_with_a_return(live_server, setting):
         assert "Cleared" in page.inner_text("main")
         page.get_by_role("button", name="Submit as answer").click()
         assert FINAL_DRAFT in page.inner_text("main")
+        # The type-ahead replaces the text box once its script has loaded;
+        # typed into while it does, the text can be lost.
+        page.locator(".autocomplete__wrapper").first.wait_for()
         page.get_by_label("Answered by").fill("Jo Minister")
+        assert page.get_by_label("Answered by").input_value() == "Jo Minister"
         page.get_by_label("Minister's post").fill("Minister of State (Department for Education)")
         page.get_by_role("button", name="Submit as answer").click()
         page.wait_for_url(re.compile(r"/process/$"))
