@@ -367,8 +367,9 @@ def _newest_tabled(queryset, text, limit, high, day=None):
     and past that the same rows are read through the indexes' bitmaps and
     sorted: the same matches, in the same order, whichever way they came.
     """
+    rows = queryset.filter(pk__lte=high)
     if day is not None:
-        tabled = _tabled_from(queryset.filter(pk__lte=high), text, limit, day)
+        tabled = _tabled_from(rows, text, limit, day)
         if tabled is not None:
             return tabled
     for column, order in (
@@ -382,7 +383,6 @@ def _newest_tabled(queryset, text, limit, high, day=None):
             ],
         ),
     ):
-        rows = queryset.filter(pk__lte=high)
         sql, params = _ranked_sql(_candidates(rows, order, limit), text)
         plan = _explain(sql, params)
         if _seeks(plan, column):
@@ -439,9 +439,11 @@ def _tabled_from(rows, text, limit, day):
     if since is None:
         return None
     first = F("date_tabled").desc(nulls_last=True)
-    sql, params = _ranked_sql(
-        _candidates(_from_day(rows, "date_tabled", since), [first, "-pk"], limit), text
-    )
+
+    def ranked(among, order, wanted):
+        return _ranked_sql(_candidates(among, [order, "-pk"], wanted), text)
+
+    sql, params = ranked(_from_day(rows, "date_tabled", since), first, limit)
     with _in_order(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -450,16 +452,15 @@ def _tabled_from(rows, text, limit, day):
         return found
     # Every row left was tabled before the walked ones: its rows follow them.
     if found and wanted * spanned / len(found) <= WALK_ROWS:
-        rest = rows.filter(date_tabled__lt=since)
-        sql, params = _ranked_sql(_candidates(rest, [first, "-pk"], wanted), text)
+        sql, params = ranked(rows.filter(date_tabled__lt=since), first, wanted)
         walked = _in_time(sql, params, WALK_MS, enable_sort="off", enable_bitmapscan="off")
         if walked is not None:
             return found + walked
     # Gathered, the bound is one no index holds: offered the date's index,
     # the planner intersected a member's with every entry of "health"
     # (182,000) rather than read the text index for those members alone.
-    rest = rows.filter(LessThan(_unindexed(first).expression, since))
-    sql, params = _ranked_sql(_candidates(rest, [_unindexed(first), "-pk"], wanted), text)
+    rest = rows.filter(LessThan(_plain(F("date_tabled")), since))
+    sql, params = ranked(rest, _unindexed(first), wanted)
     with _bitmaps(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return found + cursor.fetchall()
@@ -822,11 +823,7 @@ def unindexed_wide_bounds(rows):
         return rows
     rows = rows.all()
     rows.query.where.children = [
-        type(child)(
-            Func(child.lhs, template="(%(expressions)s + 0)", output_field=DateField()), child.rhs
-        )
-        if _date_bound(child) in wide
-        else child
+        type(child)(_plain(child.lhs), child.rhs) if _date_bound(child) in wide else child
         for child in children
     ]
     return rows
@@ -946,10 +943,13 @@ def _unindexed(first):
     """The first date of an order (an ``OrderBy``) as an expression, which no
     index is in the order of: the rows are then gathered and sorted."""
     return OrderBy(
-        Func(first.expression, template="(%(expressions)s + 0)", output_field=DateField()),
-        descending=first.descending,
-        nulls_last=first.nulls_last,
+        _plain(first.expression), descending=first.descending, nulls_last=first.nulls_last
     )
+
+
+def _plain(date):
+    """The date expression ``date`` as ``date + 0``: the same value, in no index."""
+    return Func(date, template="(%(expressions)s + 0)", output_field=DateField())
 
 
 def _column_stats(column):
