@@ -377,6 +377,14 @@ class Question(models.Model):
         except Answer.DoesNotExist:
             return None
 
+    def get_process(self):
+        """The question's answering process (``workflow.AnswerProcess``), or None
+        while it has none: a list reads it once a row, not failing at each use."""
+        try:
+            return self.process
+        except ObjectDoesNotExist:
+            return None
+
     @property
     def status(self):
         answer = self.get_answer()

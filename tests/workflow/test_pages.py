@@ -1,6 +1,7 @@
 """The pages of the answering process, as the PQ team, a drafter and a clearer use them."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -154,6 +155,35 @@ def test_bulk_commission_and_the_board(client, make_question, team, drafter):
     assert len(csv.splitlines()) == 3 and "Dee Drafter" in csv
     bad = client.get(url("board_export"), {"due_from": "31/02/2025"})
     assert bad.status_code == 400
+
+
+def board_rows(content):
+    """Each row of the board's table as the text of its cells."""
+    body = content.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_each_board_row_shows_its_process_or_nothing_without_one(client, in_stage, team):
+    in_stage(Stage.NEW, heading="Not yet commissioned")
+    in_stage(Stage.IN_CLEARANCE, heading="With the deputy director")
+    in_stage(Stage.TRANSFERRED_OUT, heading="Sent on")
+    client.force_login(team)
+    rows = {row[0]: row[1:] for row in board_rows(client.get(url("board")).content.decode())}
+    new = next(cells for heading, cells in rows.items() if "Not yet commissioned" in heading)
+    clearing = next(
+        cells for heading, cells in rows.items() if "With the deputy director" in heading
+    )
+    assert new[0] == "New" and new[1] == "" and new[2] == ""
+    assert "Deputy director" in clearing[0] and clearing[1] == "Dee Drafter"
+    sent = client.get(url("board"), {"stage": "transferred_out"}).content.decode()
+    [transferred] = board_rows(sent)
+    assert "Sent on" in transferred[0] and "HMT" in transferred[1]
 
 
 def test_steps_on_one_question(client, in_stage, team, deputy):
