@@ -3,7 +3,8 @@
 from functools import partial
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -105,7 +106,7 @@ class CappedPaginator(Paginator):
         if self._ordered is not None:
             return self._get_page(rows.filter(pk__any=self._ordered[bottom:top]), number, self)
         if hasattr(rows, "values"):
-            among = rows if self._keys is None else rows.filter(pk__in=one_of(self._keys))
+            among = rows if self._keys is None else _keyed(rows, self._keys)
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
@@ -120,6 +121,46 @@ class CappedPaginator(Paginator):
     @property
     def capped(self):
         return self.count is not None and self._capped
+
+
+def _keyed(rows, keys):
+    """The rows of ``rows`` with these primary keys, in its order, to choose a page from.
+
+    The keys are every row of the list (its count read them), so its filter
+    is not applied again to order them: the page's rows are tested against it
+    once they are chosen. Offered the filter with the keys, the database may
+    run the filter whole and join the keys to it: at a million questions, a
+    phrase asked by eleven members named Williams was read again from the
+    text index (25 ms) rather than 449 questions looked up by key. A list
+    ordered by what its query adds (an annotation) or shaped by it (chosen
+    columns, DISTINCT) keeps its filter.
+    """
+    query = rows.query
+    added = set(query.annotations)
+    if (
+        any(_names(order) & added for order in query.order_by)
+        or query.values_select
+        or query.distinct
+        or query.combinator
+    ):
+        return rows.filter(pk__in=one_of(keys))
+    keyed = rows.model._base_manager.filter(pk__in=one_of(keys))
+    if query.order_by:
+        return keyed.order_by(*query.order_by)
+    return keyed if query.default_ordering else keyed.order_by()
+
+
+def _names(order):
+    """The names an ordering (a field name, or an expression) refers to."""
+    if isinstance(order, str):
+        return {order.lstrip("-+").split(LOOKUP_SEP)[0]}
+    if isinstance(order, F):
+        return {order.name.split(LOOKUP_SEP)[0]}
+    names = set()
+    for source in getattr(order, "get_source_expressions", list)():
+        if source is not None:
+            names |= _names(source)
+    return names
 
 
 def paginate(

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -398,3 +400,46 @@ def test_home_has_a_search_box_that_searches_the_list(anonymous, make_question):
     assert f'action="{LIST}"' in content
     assert 'name="q"' in content
     assert "Infant Mortality" in content
+
+
+def test_a_page_among_few_matches_is_chosen_by_their_keys(anonymous, make_question):
+    """Fewer matches than the count's limit have every key read to count them,
+    and the page's rows are chosen among those keys in the list's order,
+    the search not run again to choose them: at a million questions, a
+    phrase asked by eleven members named Williams was read again from the
+    text index (25 ms) to choose 25 of its 449 matches. The rows chosen are
+    still tested against the filters."""
+    first = datetime.date(2025, 1, 1)
+    for n in range(30):
+        make_question(heading=f"School meals {n}", date_tabled=first + datetime.timedelta(days=n))
+    make_question(heading="Hospital beds", date_tabled=first + datetime.timedelta(days=40))
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, {"q": "school", "sort": "newest_tabled", "page": "2"})
+    assert headings(response) == [f"School meals {n}" for n in range(4, -1, -1)]
+    assert response.context["page"].paginator.count == 30
+    [page] = [sql for sql in _list_row_queries(queries) if " IN (SELECT " in sql]
+    # The words' condition (FTS5's MATCH, PostgreSQL's @@): the rows chosen
+    # are tested once, and choosing them does not run it.
+    condition = " @@ " if connection.vendor == "postgresql" else " MATCH "
+    chosen = page.split(' IN (SELECT U0."id"', 1)[1]
+    assert page.count(condition) == 1 and condition not in chosen
+
+
+@pytest.mark.parametrize("order", ["-length", F("length").desc()], ids=["name", "expression"])
+def test_a_list_ordered_by_what_its_query_adds_keeps_it_to_choose_a_page(make_question, order):
+    """Chosen by key (``views._keyed``), a list ordered by an annotation of its
+    own query keeps the query, annotation and filter: the rows it keeps, in
+    its order."""
+    from answers.models import Question
+    from answers.views import _keyed
+
+    for heading in ("Bus", "Railways", "Cycle lanes", "Roads"):
+        make_question(heading=heading)
+    rows = (
+        Question.objects.exclude(heading="Roads")
+        .annotate(length=Length("heading"))
+        .order_by(order, "pk")
+    )
+    keys = list(Question.objects.values_list("pk", flat=True))
+    chosen = _keyed(rows, keys)
+    assert list(chosen.values_list("heading", flat=True)) == ["Cycle lanes", "Railways", "Bus"]
