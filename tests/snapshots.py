@@ -1,5 +1,7 @@
 """Figures kept under PostgreSQL's snapshot (``answers.page_cache.kept``), in tests."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,9 +24,13 @@ def counted_then_kept(view):
     read while nothing was written.
 
     A write anywhere on the server (another test worker's) takes a new
-    snapshot in between, and the figures are counted again: try again.
+    snapshot in between, and the figures are counted again: try again, for
+    up to about ten seconds (another worker's import writes for seconds on
+    end).
     """
-    for _ in range(10):
+    for attempt in range(50):
+        if attempt:
+            time.sleep(0.2)
         first, second = view(), view()
         if second[1] < first[1]:
             break

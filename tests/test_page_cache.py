@@ -6,6 +6,7 @@ written, nothing is stored.
 """
 
 import datetime
+import time
 
 import pytest
 from django.core.cache import caches
@@ -43,8 +44,11 @@ def queries_for(client, url, **extra):
 def test_a_stored_page_is_served_until_the_data_changes(client, make_question):
     question = make_question(heading="Infant Mortality")
     # A write anywhere on the server (another test worker's) takes a new
-    # snapshot in between, and then the page is read again: try again.
-    for _ in range(10):
+    # snapshot in between, and then the page is read again: try again, for
+    # up to about ten seconds (another worker's import writes for seconds).
+    for attempt in range(50):
+        if attempt:
+            time.sleep(0.2)
         first, first_queries = queries_for(client, LIST)
         second, second_queries = queries_for(client, LIST)
         if second_queries == 1:
