@@ -133,7 +133,7 @@ def _keyed(rows, keys):
     phrase asked by eleven members named Williams was read again from the
     text index (25 ms) rather than 449 questions looked up by key. A list
     ordered by what its query adds (an annotation) or shaped by it (chosen
-    columns, DISTINCT) keeps its filter.
+    columns, DISTINCT, a union) keeps its filter.
     """
     query = rows.query
     added = set(query.annotations)
