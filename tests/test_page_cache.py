@@ -6,7 +6,6 @@ written, nothing is stored.
 """
 
 import datetime
-import time
 
 import pytest
 from django.core.cache import caches
@@ -15,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answers import services
+
+from .snapshots import counted_then_kept
 
 LIST = reverse("question_list")
 
@@ -44,15 +45,10 @@ def queries_for(client, url, **extra):
 def test_a_stored_page_is_served_until_the_data_changes(client, make_question):
     question = make_question(heading="Infant Mortality")
     # A write anywhere on the server (another test worker's) takes a new
-    # snapshot in between, and then the page is read again: try again, for
-    # up to about ten seconds (another worker's import writes for seconds).
-    for attempt in range(50):
-        if attempt:
-            time.sleep(0.2)
-        first, first_queries = queries_for(client, LIST)
-        second, second_queries = queries_for(client, LIST)
-        if second_queries == 1:
-            break
+    # snapshot in between, and then the page is read again: tried again.
+    (first, first_queries), (second, second_queries) = counted_then_kept(
+        lambda: queries_for(client, LIST)
+    )
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
     assert first_queries > 1

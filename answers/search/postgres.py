@@ -453,7 +453,7 @@ def _tabled_from(rows, text, limit, day):
     # Every row left was tabled before the walked ones: its rows follow them.
     if found and wanted * spanned / len(found) <= WALK_ROWS:
         sql, params = ranked(rows.filter(date_tabled__lt=since), first, wanted)
-        walked = _in_time(sql, params, WALK_MS, enable_sort="off", enable_bitmapscan="off")
+        walked = _in_time(sql, params, WALK_MS, **IN_ORDER)
         if walked is not None:
             return found + walked
     # Gathered, the bound is one no index holds: offered the date's index,
@@ -801,12 +801,11 @@ def unindexed_wide_bounds(rows):
     where = rows.query.where
     if where.connector != "AND" or where.negated:
         return rows
-    children = where.children
+    bounds = [(child, _date_bound(child)) for child in where.children]
     # Each date's bounds together: from its latest "on or after" to its
     # earliest "on or before".
     spans = {}
-    for child in children:
-        column = _date_bound(child)
+    for child, column in bounds:
         if column is not None:
             after, before = spans.get(column, (None, None))
             if isinstance(child, GreaterThanOrEqual):
@@ -823,8 +822,8 @@ def unindexed_wide_bounds(rows):
         return rows
     rows = rows.all()
     rows.query.where.children = [
-        type(child)(_plain(child.lhs), child.rhs) if _date_bound(child) in wide else child
-        for child in children
+        type(child)(_plain(child.lhs), child.rhs) if column in wide else child
+        for child, column in bounds
     ]
     return rows
 
@@ -900,11 +899,17 @@ def _bitmaps():
         yield
 
 
+# The planner without sorts or bitmaps: a list is read through its own
+# date's index, in its order (``_in_order``, ``_tabled_from``).
+IN_ORDER = {"enable_sort": "off", "enable_bitmapscan": "off"}
+
+
 @contextlib.contextmanager
 def _in_order():
-    """The planner without sorts or bitmaps, for the queries within: the list
-    is read through its own date's index, in its order (``_walk``)."""
-    with _planner(enable_sort="off", enable_bitmapscan="off"):
+    """The planner without sorts or bitmaps (``IN_ORDER``), for the queries
+    within: the list is read through its own date's index, in its order
+    (``_walk``)."""
+    with _planner(**IN_ORDER):
         yield
 
 
