@@ -151,11 +151,12 @@ def sort_filter(sorts, invalid_message):
 def as_key(pk):
     """``pk`` as a ``bigint``, the key columns' own type.
 
-    PostgreSQL's text index holds the department, the asker and the answering
-    post beside the words (migration 0019), and its operators compare equal
-    types: compared as a smaller integer, the column is read from another
-    index, all of that department's questions, not only those with the words.
-    (Lists of members or posts go as ``bigint[]``: ``answers.lookups``.)
+    PostgreSQL's text index holds the department beside the words (migration
+    0019), and its operators compare equal types: compared as a smaller
+    integer, the column is read from another index, all of that department's
+    questions, not only those with the words. (Lists of members or posts go
+    as ``bigint[]``, and searched, as arrays the text index holds:
+    ``answers.lookups``.)
     """
     return Cast(Value(pk), BigIntegerField())
 
@@ -288,8 +289,15 @@ class QuestionFilter(django_filters.FilterSet):
         text = " ".join(value.split())
         if not text:
             return queryset
+        # Searched, the members or posts are one key of the text index
+        # (``__among``, migration 0023); listed without words, the column's
+        # own index reads them.
+        words = self.form.cleaned_data.get("q")
+        among = "among" if words and search.is_searchable(words) else "any"
         if text.isdigit() and name == "asking_member":
             # A member page's link: the id, straight on the indexed column.
+            if among == "among":
+                return queryset.filter(asking_member_id__among=[int(text)])
             return queryset.filter(asking_member_id=as_key(int(text)))
         members = Member.objects.filter(members_matching(text))
         # The matching people are looked up first and the list filtered by
@@ -299,11 +307,13 @@ class QuestionFilter(django_filters.FilterSet):
         # read them, rather than guessing from a name.
         if name == "asking_member":
             ids = list(members.values_list("pk", flat=True))
-            return queryset.filter(asking_member_id__any=ids)
+            return queryset.filter(**{f"asking_member_id__{among}": ids})
         # The answering post as the question keeps it (answers.columns): one
         # index of questions, not a join of every answer.
         posts = list(Minister.objects.filter(member__in=members).values_list("pk", flat=True))
-        return queryset.alias(answer_minister=answer_minister()).filter(answer_minister__any=posts)
+        return queryset.alias(answer_minister=answer_minister()).filter(
+            **{f"answer_minister__{among}": posts}
+        )
 
     def filter_timeliness(self, queryset, name, value):
         if self.form.cleaned_data.get("status") == QuestionStatus.WITHDRAWN:

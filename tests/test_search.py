@@ -1182,3 +1182,58 @@ def test_the_planners_settings_are_put_back_after_a_read():
             with postgres._bitmaps():
                 assert settings() == ("on", "on", "off")
             assert settings() == ("on", "on", "on")
+
+
+@postgres_only
+@pytest.mark.parametrize("field, name", [("member", "Williams"), ("minister", "Williams")])
+def test_a_search_by_a_name_that_several_share_reads_the_text_index_once_for_all(
+    make_question, analyse, anonymous, field, name
+):
+    """Everyone of a name is one key of the text index (migration 0023): the
+    index reads the words' entries once, not once for each member or post.
+    Without words, the list is read from the member's or post's own index."""
+    from answers.filters import QuestionFilter
+    from answers.search import postgres
+
+    people = ["Ann Williams", "Bob Williams", "Cat Jones"]
+    made = []
+    for n in range(120):
+        person = people[n % 3]
+        made.append(
+            make_question(
+                text="To ask about schools." if n % 2 == 0 else f"To ask about prisons {n}.",
+                asked_by=person,
+                answered_by=person,
+                date_answered=datetime.date(2025, 2, 20),
+            )
+        )
+    analyse()
+    williams = [
+        q for q in made if q.asking_member.name.endswith("Williams") and "schools" in q.text
+    ]
+    response = anonymous.get(LIST, {"q": "schools", field: name, "sort": "newest_tabled"})
+    assert response.context["page"].paginator.count == len(williams) == 40
+
+    filterset = QuestionFilter({"q": "schools", field: name}, queryset=Question.objects)
+    assert filterset.is_valid(), filterset.errors
+    filterset.qs  # noqa: B018 - filters and ranks
+    queryset = filterset.every_match()
+    with planner_without("seqscan", "indexscan"):
+        plan = postgres._plan(
+            queryset.order_by(), "schools", 5, None, None, made[-1].pk, blocks=False
+        )
+    conditions = [
+        node.get("Index Cond", "") for node in postgres._nodes(plan) if "Index Name" in node
+    ]
+    column = "asking_member_id" if field == "member" else "answer_minister_id"
+    assert len(conditions) == 1
+    assert f"ARRAY[{column}] && " in conditions[0] and "search_vector @@" in conditions[0]
+
+    listed = QuestionFilter({field: name}, queryset=Question.objects)
+    assert listed.is_valid(), listed.errors
+    with planner_without("seqscan", "bitmapscan"):
+        plan = postgres._explain(*listed.qs.order_by().query.sql_with_params())
+    assert {node.get("Index Name") for node in postgres._nodes(plan)} & {
+        "question_asker_newest",
+        "question_minister_newest",
+    }
