@@ -28,9 +28,6 @@ CREATE INDEX question_search_lists ON answers_question USING gin (
 """,
     "DROP INDEX question_search",
     "ALTER INDEX question_search_lists RENAME TO question_search",
-    # Statistics of the arrays (expressions of an index are analysed), so
-    # that the planner knows how many questions a list of members holds.
-    "ANALYZE answers_question",
 ]
 REVERSE = [
     """
@@ -51,7 +48,25 @@ def _run(statements):
     return run
 
 
+def _analyse(apps, schema_editor):
+    """Statistics of the arrays (an index's expressions are analysed with its
+    table), so that the planner knows how many questions a list of members
+    holds. Not of an empty table: analysed empty, it is planned as empty
+    until analysed again, and the triggers' statements of a first import,
+    planned once for the session, joined every question to every other."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM answers_question)")
+        if cursor.fetchone()[0]:
+            cursor.execute("ANALYZE answers_question")
+
+
 class Migration(migrations.Migration):
     dependencies = [("answers", "0022_answer_holding_and_correction_newest")]
 
-    operations = [migrations.RunPython(_run(POSTGRES), _run(REVERSE))]
+    operations = [
+        migrations.RunPython(_run(POSTGRES), _run(REVERSE)),
+        migrations.RunPython(_analyse, migrations.RunPython.noop),
+    ]
