@@ -443,3 +443,43 @@ def test_a_list_ordered_by_what_its_query_adds_keeps_it_to_choose_a_page(make_qu
     keys = list(Question.objects.values_list("pk", flat=True))
     chosen = _keyed(rows, keys)
     assert list(chosen.values_list("heading", flat=True)) == ["Cycle lanes", "Railways", "Bus"]
+
+
+def test_a_row_names_the_question_its_people_and_status_and_escapes_what_it_shows(
+    anonymous, make_question
+):
+    """Each row of the list links the question, its asker, the answering minister
+    and the department, with its house, UIN, tabling date and status; whatever
+    the record holds is shown as text, never as markup."""
+    question = make_question(
+        heading='Fish & <b>"Chips"</b>',
+        uin="12<3",
+        asked_by="Ann <i>O'Brien</i>",
+        answered_by="Karin & Smyth",
+        department="Food <Standards> Agency",
+        date_answered=datetime.date(2025, 2, 13),
+    )
+    unanswered = make_question(heading="Still waiting", date_tabled=None)
+    content = anonymous.get(LIST).content.decode()
+    rows = content.split('<tr class="govuk-table__row">')[2:]
+    assert len(rows) == 2
+    answered, waiting = rows
+    asker, minister = question.asking_member, question.answer.minister.member
+    for shown in [
+        f'<a class="govuk-link" href="{question.get_absolute_url()}">'
+        "Fish &amp; &lt;b&gt;&quot;Chips&quot;&lt;/b&gt;</a>",
+        "Commons, UIN 12&lt;3",
+        f'asked by <a class="govuk-link" href="{asker.get_absolute_url()}">'
+        "Ann &lt;i&gt;O&#x27;Brien&lt;/i&gt;</a>",
+        f'answered by <a class="govuk-link" href="{minister.get_absolute_url()}">'
+        "Karin &amp; Smyth</a>",
+        "12 February 2025",
+        f'<a class="govuk-link" href="{question.department.get_absolute_url()}">'
+        "Food &lt;Standards&gt; Agency</a>",
+        "Answered on time",
+    ]:
+        assert shown in answered
+    assert "<b>" not in answered and "<i>" not in answered
+    assert f'href="{unanswered.get_absolute_url()}">Still waiting</a>' in waiting
+    assert "Not known" in waiting and "Awaiting answer" in waiting
+    assert "asked by" not in waiting and "answered by" not in waiting

@@ -405,3 +405,32 @@ def test_editing_only_the_minister_keeps_an_html_answer(staff_client, make_quest
     # Stored as sanitised HTML (nh3 adds the implied <tbody>), table intact.
     assert Answer.objects.get().text == sanitise_html(html)
     assert "<td>2024</td>" in Answer.objects.get().text
+
+
+def test_the_staff_list_rows_link_staff_pages_show_the_due_day_and_escape_the_record(
+    staff_client, make_question
+):
+    """A row of the staff list links the question's staff page, with its
+    department, tabling date, due date (marked when a named day) and status;
+    the record's words are shown as text, never as markup."""
+    named = make_question(
+        heading="Roads <script>x</script>",
+        asked_by="Ann & Co",
+        department="Roads & <Bridges>",
+        is_named_day=True,
+        date_for_answer=datetime.date(2025, 2, 17),
+    )
+    undated = make_question(heading="No dates", date_tabled=None)
+    content = staff_client.get(reverse("staff:question_list")).content.decode()
+    rows = content.split('<tr class="govuk-table__row">')[2:]
+    by_heading = {("Roads" if "Roads &lt;" in row else "No dates"): row for row in rows}
+    assert len(rows) == 2 and set(by_heading) == {"Roads", "No dates"}
+    row = by_heading["Roads"]
+    detail = reverse("staff:question_detail", args=[named.pk])
+    assert f'<a class="govuk-link" href="{detail}">Roads &lt;script&gt;x&lt;/script&gt;</a>' in row
+    assert "Ann &amp; Co</a>" in row and "Roads &amp; &lt;Bridges&gt;</a>" in row
+    assert "12 February 2025" in row
+    assert '17 February 2025<br><span class="govuk-body-s">named day</span>' in row
+    assert "<script>" not in row
+    assert by_heading["No dates"].count("Not known") == 2
+    assert reverse("staff:question_detail", args=[undated.pk]) in by_heading["No dates"]
