@@ -293,10 +293,10 @@ class QuestionFilter(django_filters.FilterSet):
         # (``__among``, migration 0023); listed without words, the column's
         # own index reads them.
         words = self.form.cleaned_data.get("q")
-        among = "among" if words and search.is_searchable(words) else "any"
+        lookup = "among" if words and search.is_searchable(words) else "any"
         if text.isdigit() and name == "asking_member":
             # A member page's link: the id, straight on the indexed column.
-            if among == "among":
+            if lookup == "among":
                 return queryset.filter(asking_member_id__among=[int(text)])
             return queryset.filter(asking_member_id=as_key(int(text)))
         members = Member.objects.filter(members_matching(text))
@@ -307,12 +307,12 @@ class QuestionFilter(django_filters.FilterSet):
         # read them, rather than guessing from a name.
         if name == "asking_member":
             ids = list(members.values_list("pk", flat=True))
-            return queryset.filter(**{f"asking_member_id__{among}": ids})
+            return queryset.filter(**{f"asking_member_id__{lookup}": ids})
         # The answering post as the question keeps it (answers.columns): one
         # index of questions, not a join of every answer.
         posts = list(Minister.objects.filter(member__in=members).values_list("pk", flat=True))
         return queryset.alias(answer_minister=answer_minister()).filter(
-            **{f"answer_minister__{among}": posts}
+            **{f"answer_minister__{lookup}": posts}
         )
 
     def filter_timeliness(self, queryset, name, value):

@@ -5,6 +5,9 @@ written as ``IN (%s, %s, …)`` costs more to build, send and parse than to
 run. On PostgreSQL ``__any`` sends ``= ANY(%s)`` with the values as one
 array, so a whole file is one query; elsewhere it is ``__in``, and callers
 keep to the database's limit on parameters (:func:`key_chunks`).
+
+``field__among=[...]`` is the same list for a search on PostgreSQL, as the
+text index holds the column (``ARRAY[field] && array``: :class:`AmongOf`).
 """
 
 from django.db import connection

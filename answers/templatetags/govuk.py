@@ -91,19 +91,13 @@ def object_url_tag(name, value):
 @register.simple_tag
 def member_link(member):
     """A member's name (or what they are, while only their id is known), linked to their page."""
-    return format_html(
-        '<a class="govuk-link" href="{}">{}</a>', member.get_absolute_url(), member.display_name
-    )
+    return mark_safe(_member(member))  # noqa: S308 - escaped by _link
 
 
 @register.simple_tag
 def department_link(department):
     """A department's name linked to its page, or "Not known"."""
-    if department is None:
-        return "Not known"
-    return format_html(
-        '<a class="govuk-link" href="{}">{}</a>', department.get_absolute_url(), department.name
-    )
+    return mark_safe(_department(department))  # noqa: S308 - escaped by _link
 
 
 @register.filter(name="display_name")
@@ -125,7 +119,7 @@ def question_rows(context, questions):
     Built here rather than in the template: a list page shows 25 rows, each
     naming its question, house, UIN, asker, minister, date, department and
     status, and the template language's lookups cost more than the rest of
-    the row (0.3 ms a row; here under half of that). Every value is escaped
+    the row (0.3 ms a row; here a fifth to a third of that). Every value is escaped
     (``html.escape``, as Django's ``escape``); the snippet and the status tag
     come as safe HTML.
     """
@@ -173,7 +167,12 @@ def _rows(cells):
 
 
 def _link(url, text):
+    """A GOV.UK link, its address and text escaped: the one spelling of the markup."""
     return f'<a class="govuk-link" href="{escape(url)}">{escape(text)}</a>'
+
+
+def _member(member):
+    return _link(member.get_absolute_url(), member.display_name)
 
 
 def _cell(label, html, nowrap=False):
@@ -199,12 +198,11 @@ def _lead(question, url, *, minister):
         about += f", UIN {escape(question.uin)}"
     asker = question.asking_member if question.asking_member_id is not None else None
     if asker is not None:
-        about += f" · asked by {_link(asker.get_absolute_url(), asker.display_name)}"
+        about += f" · asked by {_member(asker)}"
     answer = question.get_answer() if minister else None
     post = answer.minister if answer is not None else None
     if post is not None:
-        member = post.member
-        about += f" · answered by {_link(member.get_absolute_url(), member.display_name)}"
+        about += f" · answered by {_member(post.member)}"
     snippet = getattr(question, "search_snippet", None)
     if snippet:
         snippet = (
