@@ -21,6 +21,8 @@ CHUNK_SIZE = 500
 
 class AnyOf(In):
     lookup_name = "any"
+    # How PostgreSQL is asked: the column, the array, the array's type.
+    template = "{lhs} = ANY(%s::{type}[])"
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs_is_direct_value():
@@ -28,10 +30,11 @@ class AnyOf(In):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
-        return f"{lhs} = ANY(%s::{field.db_type(connection)}[])", [*lhs_params, values]
+        sql = self.template.format(lhs=lhs, type=field.db_type(connection))
+        return sql, [*lhs_params, values]
 
 
-class AmongOf(In):
+class AmongOf(AnyOf):
     """``field__among=[...]``: ``ARRAY[field] && array`` on PostgreSQL, for a search.
 
     The text index holds the asker and the answering post each as an array
@@ -45,14 +48,7 @@ class AmongOf(In):
     """
 
     lookup_name = "among"
-
-    def as_postgresql(self, compiler, connection):
-        if not self.rhs_is_direct_value():
-            return self.as_sql(compiler, connection)
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
-        return f"ARRAY[{lhs}] && %s::{field.db_type(connection)}[]", [*lhs_params, values]
+    template = "ARRAY[{lhs}] && %s::{type}[]"
 
 
 # Relations keep lookups of their own, so they register them too (for ids only).
