@@ -8,7 +8,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from answers.deadlines import timeliness
+from answers.links import object_url
 from answers.people import display_name, long_date
+from answers.search import snippet_html
 
 register = template.Library()
 
@@ -69,8 +72,6 @@ def status_tag(context, question):
 
 
 def _status_tag(question, today):
-    from answers.deadlines import timeliness
-
     status = timeliness(question, today)
     return format_html('<strong class="{}">{}</strong>', status.css_class, status.label)
 
@@ -78,8 +79,6 @@ def _status_tag(question, today):
 @register.simple_tag(name="object_url")
 def object_url_tag(name, value):
     """``{% url name value %}`` for a one-argument page, reversed once (answers.links)."""
-    from answers.links import object_url
-
     return object_url(name, value)
 
 
@@ -138,8 +137,6 @@ def staff_question_rows(context, questions, answered_column=False):
     """The rows of a staff table of questions (``staff/includes/question_table.html``),
     as ``question_rows``: the staff page of each, and its due date (or the
     day it was answered)."""
-    from answers.links import object_url
-
     today = context.get("today") or timezone.localdate()
     rows = []
     for question in questions:
@@ -191,8 +188,6 @@ def _department(department):
 def _lead(question, url, *, minister):
     """The first cell: the question linked to ``url``, its house, UIN and asker
     (and, with ``minister``, who answered), and its search snippet if any."""
-    from answers.search import snippet_html
-
     about = escape(question.get_house_display())
     if question.uin:
         about += f", UIN {escape(question.uin)}"
