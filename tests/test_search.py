@@ -451,6 +451,60 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
 
 
 @postgres_only
+@pytest.mark.parametrize("promised", ["near", "far"])
+def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every_id_is_gathered(
+    anonymous, make_question, monkeypatch, analyse, walked, promised
+):
+    """Answered by a minister: the newest questions are not answered yet, so the
+    first range holds one match, and the walk it promises costs more than
+    gathering the rest. Where that walk costs at most a few times the gathering
+    (``PROBE_MISS``), the next ids are walked first, and they hold the rest;
+    where many times, the rest is gathered. The same rows either way."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    # At a hundredth of the scale: a walk of the next 20 ids, and gathering
+    # costed by the rows the bitmap reads alone, each as a tenth of a row walked.
+    monkeypatch.setattr(postgres, "WALK_IDS", 20)
+    monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+    monkeypatch.setattr(postgres, "VISIT_ROWS", 0.1)
+    monkeypatch.setattr(postgres, "PROBE_WALKS", 0.1)
+    monkeypatch.setattr(postgres, "PROBE_MISS", 100 if promised == "near" else 0.01)
+    tabled = datetime.date(2025, 2, 12)
+
+    def answered(n):
+        return n < 180 or n == 199
+
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            date_tabled=tabled,
+            answered_by="Karin Smyth" if answered(n) else None,
+            date_answered=tabled + datetime.timedelta(days=5) if answered(n) else None,
+        )
+        for n in range(200)
+    ]
+    with planner_without("seqscan", "indexscan"):
+        analyse()
+        expected = newest_matching(
+            [q for n, q in enumerate(questions) if answered(n)], "schools", 5
+        )
+        got = headings(anonymous.get(LIST, {"q": "schools", "minister": "Karin Smyth"}))
+        assert got == expected and len(got) == 5
+    assert walked[0] is True
+    if promised == "near":
+        # The next 20 ids, walked, hold the four matches still wanted.
+        assert walked[:2] == [True, True]
+        assert walked.lows[1] == walked.lows[0] - 20
+        assert len(walked) == 2
+    else:
+        assert walked[:2] == [True, False] and walked.lows[1] is None
+
+
+@postgres_only
 def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
     anonymous, make_question, monkeypatch, analyse, walked
 ):
