@@ -378,13 +378,15 @@ class QuestionFilter(django_filters.FilterSet):
         million questions, the answers of 2017 and 2018 from one department
         were counted in 110 ms, past 240,000 others; without it, in 12 ms.
 
-        A search is counted with the bounds on its dates that keep most
-        questions written so that no index is read for them
-        (``search.unindexed_wide_bounds``).
+        Any list but a ranked one is counted with the bounds on its dates
+        that keep most questions written so that no index is read for them
+        (``search.unindexed_wide_bounds``): counted along the tabling date's
+        index from its "from" day up, a name's questions tabled since 2015
+        and answered since 2023 passed 636,000 others (320 ms at a million
+        questions; 32 ms through the names' index instead).
         """
         rows = self._unbounded
-        cleaned = getattr(self.form, "cleaned_data", {})
-        if cleaned.get("q") and not self.ranked:
+        if not self.ranked:
             rows = search.unindexed_wide_bounds(self.qs if rows is None else rows)
         return rows
 
