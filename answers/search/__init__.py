@@ -61,16 +61,16 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def unindexed_wide_bounds(rows):
-    """``rows`` with the bounds on their dates that keep most questions written
-    so that no index is read for them: the same rows, to count
-    (``QuestionFilter.counted_rows``). Only on PostgreSQL
+def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
+    """``rows`` with the bounds on their dates (of ``columns``) that keep most
+    questions written so that no index is read for them: the same rows, to
+    count (``QuestionFilter.counted_rows``). Only on PostgreSQL
     (``postgres.unindexed_wide_bounds``); elsewhere ``rows`` as they are.
     """
     backend = _backend()
     if not hasattr(backend, "unindexed_wide_bounds"):
         return rows
-    return backend.unindexed_wide_bounds(rows)
+    return backend.unindexed_wide_bounds(rows, columns)
 
 
 def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, implied=False):

@@ -815,8 +815,8 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, i
 WIDE = 0.5
 
 
-def unindexed_wide_bounds(rows):
-    """``rows`` with the bounds on a date of questions written as ``date + 0``,
+def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
+    """``rows`` with the bounds on a date of questions (of ``columns``) written as ``date + 0``,
     which no index holds, where together they keep at least ``WIDE`` of the
     questions (by ANALYZE's histogram): the same rows, to count up to a limit
     in any order.
@@ -837,6 +837,7 @@ def unindexed_wide_bounds(rows):
     if where.connector != "AND" or where.negated:
         return rows
     bounds = [(child, _date_bound(child)) for child in where.children]
+    bounds = [(child, column if column in columns else None) for child, column in bounds]
     # Each date's bounds together: from its latest "on or after" to its
     # earliest "on or before".
     spans = {}
