@@ -451,6 +451,53 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
 
 
 @postgres_only
+def test_the_rest_read_through_a_dates_index_rather_than_bitmaps_is_walked_where_that_costs_less(
+    anonymous, make_question, monkeypatch, analyse, walked
+):
+    """Where the planner would gather the rest of a common word's matches by
+    reading a date's index, every row it keeps tested (at a million
+    questions, "housing" answered on time since 2016: 820,000 rows, 510 ms),
+    rather than through the indexes' bitmaps, the rest is walked if the
+    planner costs that walk less: the same rows."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    # Walks of any length are costed above gathering by rows (``VISIT_ROWS``).
+    monkeypatch.setattr(postgres, "WALK_IDS", 0)
+    monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+    monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
+    first = datetime.date(2024, 1, 1)
+
+    def answered(n):
+        return n < 180 or n == 199
+
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            date_tabled=first + datetime.timedelta(days=n),
+            date_answered=first + datetime.timedelta(days=n + 3) if answered(n) else None,
+        )
+        for n in range(200)
+    ]
+    filters = {"q": "schools", "status": "answered", "tabled_from": "2024-01-02"}
+    expected = newest_matching(
+        [q for n, q in enumerate(questions) if answered(n) and n >= 1], "schools", 5
+    )
+    with planner_without("seqscan", "bitmapscan"):
+        analyse()
+        assert headings(anonymous.get(LIST, filters)) == expected
+        assert walked[:2] == [True, True] and len(walked) == 2
+    # Through the bitmaps, gathered as before.
+    walked.clear()
+    with planner_without("seqscan", "indexscan"):
+        assert headings(anonymous.get(LIST, filters)) == expected
+        assert walked[:2] == [True, False]
+
+
+@postgres_only
 @pytest.mark.parametrize("promised", ["near", "far"])
 def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every_id_is_gathered(
     anonymous, make_question, monkeypatch, analyse, walked, promised

@@ -122,7 +122,9 @@ def ranks(queryset, text, limit, dated=None, day=None):
     ids are walked, if the ranges so far promise a walk not many times
     dearer (``PROBE_WALKS``, ``PROBE_MISS``): the newest ids may hold few of
     a filter's matches (a minister's answers, the newest questions awaiting
-    theirs), and those below them many.
+    theirs), and those below them many. Where the planner would gather the
+    rest by reading a date's index rather than through bitmaps, the rest is
+    walked if the planner costs that walk less.
     """
     found = []
     low, top, share, bottom = first_range(text, limit)
@@ -177,13 +179,34 @@ def ranks(queryset, text, limit, dated=None, day=None):
         if not walk:
             # Gathered, the range's matches that no other index rules out
             # are each read from the table, on a page of their own.
-            visits = _rows_visited(
-                _plan(queryset, text, limit - len(found), low, high, top, blocks=not common)
-            )
+            plan = _plan(queryset, text, limit - len(found), low, high, top, blocks=not common)
+            visits = _rows_visited(plan)
             gather = entries + visits * VISIT_ROWS if visits is not None else None
             if gather is not None and gather > wanted:
                 walk = True
                 low = int(high - wanted) if high - wanted > bottom else 0
+            elif visits is None and low is None:
+                # Not gathered through the indexes' bitmaps: the planner reads
+                # every row a date's bound keeps ("housing" answered on time
+                # since 2016, at a million questions: 820,000 rows through the
+                # tabling date's index, 510 ms). Walked instead where the
+                # planner costs a walk of the ids the ranges so far promise
+                # below that (the same rows, 29,000 walked, 27 ms).
+                below = int(high - wanted) if high - wanted > bottom else 0
+                walked = _explain(
+                    *_newest_sql(
+                        queryset,
+                        text,
+                        limit - len(found),
+                        below,
+                        high,
+                        top,
+                        walk=True,
+                        blocks=False,
+                    )
+                )
+                if walked["Total Cost"] < plan["Total Cost"]:
+                    walk, low = True, below
             elif (
                 gather is not None
                 and low is None
