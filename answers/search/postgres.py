@@ -185,13 +185,15 @@ def ranks(queryset, text, limit, dated=None, day=None):
             if gather is not None and gather > wanted:
                 walk = True
                 low = int(high - wanted) if high - wanted > bottom else 0
-            elif visits is None and low is None:
+            elif visits is None and low is None and _walks(plan) and (dated is None or not found):
                 # Not gathered through the indexes' bitmaps: the planner reads
                 # every row a date's bound keeps ("housing" answered on time
                 # since 2016, at a million questions: 820,000 rows through the
                 # tabling date's index, 510 ms). Walked instead where the
                 # planner costs a walk of the ids the ranges so far promise
-                # below that (the same rows, 29,000 walked, 27 ms).
+                # below that (the same rows, 29,000 walked, 27 ms). A filter
+                # bounding the tabling date has its own way below
+                # (``_newest_tabled``).
                 below = int(high - wanted) if high - wanted > bottom else 0
                 walked = _explain(
                     *_newest_sql(
