@@ -342,6 +342,20 @@ def test_a_word_common_only_long_ago_is_found_in_older_ranges(
 
 
 @pytest.fixture
+def few_ranked(monkeypatch, analyse):
+    """Five matches ranked and counted, and a word in three questions in ten or
+    more common (after ``analyse``, which sets its own): a few hundred
+    questions searched as a million are. Gives ``answers.search.postgres``,
+    for the tests' own settings."""
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    return postgres
+
+
+@pytest.fixture
 def walked(monkeypatch):
     """Whether each range a search reads is walked (True) or gathered (False)."""
     from answers.search import postgres
@@ -364,15 +378,11 @@ def walked(monkeypatch):
 @postgres_only
 @pytest.mark.parametrize("narrow", [False, True])
 def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
-    anonymous, make_question, monkeypatch, analyse, walked, narrow
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked, narrow
 ):
     """The first range of a common word is walked; where the filter left it short, the
     rest is gathered (or walked, when narrow), with the same result either way."""
-    from answers.search import postgres
-
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search, "RANK_LIMIT", 5)
-    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    postgres = few_ranked
     if not narrow:
         # A walk of any length costs more than gathering.
         monkeypatch.setattr(postgres, "WALK_IDS", 0)
@@ -405,16 +415,12 @@ def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
 
 @postgres_only
 def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
-    anonymous, make_question, monkeypatch, analyse, walked
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked
 ):
     """Answered late: the newest questions are not answered yet, so the first range
     holds few matches, but gathering the rest would read every match of the word
     from the table, one to a page, to test the filter: the rest is walked."""
-    from answers.search import postgres
-
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search, "RANK_LIMIT", 5)
-    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    postgres = few_ranked
     # Only the cost of reading the table decides.
     monkeypatch.setattr(postgres, "WALK_IDS", 0)
     monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
@@ -452,18 +458,14 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
 
 @postgres_only
 def test_the_rest_read_through_a_dates_index_rather_than_bitmaps_is_walked_where_that_costs_less(
-    anonymous, make_question, monkeypatch, analyse, walked
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked
 ):
     """Where the planner would gather the rest of a common word's matches by
     reading a date's index, every row it keeps tested (at a million
     questions, "housing" answered on time since 2016: 820,000 rows, 510 ms),
     rather than through the indexes' bitmaps, the rest is walked if the
     planner costs that walk less: the same rows."""
-    from answers.search import postgres
-
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search, "RANK_LIMIT", 5)
-    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    postgres = few_ranked
     # Walks of any length are costed above gathering by rows (``VISIT_ROWS``).
     monkeypatch.setattr(postgres, "WALK_IDS", 0)
     monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
@@ -500,18 +502,14 @@ def test_the_rest_read_through_a_dates_index_rather_than_bitmaps_is_walked_where
 @postgres_only
 @pytest.mark.parametrize("promised", ["near", "far"])
 def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every_id_is_gathered(
-    anonymous, make_question, monkeypatch, analyse, walked, promised
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked, promised
 ):
     """Answered by a minister: the newest questions are not answered yet, so the
     first range holds one match, and the walk it promises costs more than
     gathering the rest. Where that walk costs at most a few times the gathering
     (``PROBE_MISS``), the next ids are walked first, and they hold the rest;
     where many times, the rest is gathered. The same rows either way."""
-    from answers.search import postgres
-
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search, "RANK_LIMIT", 5)
-    monkeypatch.setattr(postgres, "COMMON", 0.3)
+    postgres = few_ranked
     # At a hundredth of the scale: a walk of the next 20 ids, and gathering
     # costed by the rows the bitmap reads alone, each as a tenth of a row walked.
     monkeypatch.setattr(postgres, "WALK_IDS", 20)
@@ -716,7 +714,7 @@ def _spy_newest_tabled(monkeypatch):
 
 @postgres_only
 def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently_tabled(
-    anonymous, make_question, monkeypatch, analyse, walked
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked
 ):
     """Not one match among the newest ids (tabled before 2025): rather than read every
     match of the word below them, the most recently tabled matches are read newest
@@ -724,11 +722,6 @@ def test_a_common_word_under_a_filter_of_older_questions_ranks_the_most_recently
     answered first). A filter that bounds neither date ("answered late") would have
     every newer question passed in that order, so there the older ids are gathered
     as before."""
-    from answers.search import postgres
-
-    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search, "RANK_LIMIT", 5)
-    monkeypatch.setattr(postgres, "COMMON", 0.3)
     questions = _older_and_newer(make_question, "schools")
     calls = _spy_newest_tabled(monkeypatch)
     # As at scale: read in the order asked for, through an index.
