@@ -195,18 +195,7 @@ def ranks(queryset, text, limit, dated=None, day=None):
                 # bounding the tabling date has its own way below
                 # (``_newest_tabled``).
                 below = int(high - wanted) if high - wanted > bottom else 0
-                walked = _explain(
-                    *_newest_sql(
-                        queryset,
-                        text,
-                        limit - len(found),
-                        below,
-                        high,
-                        top,
-                        walk=True,
-                        blocks=False,
-                    )
-                )
+                walked = _plan(queryset, text, limit - len(found), below, high, top, walk=True)
                 if walked["Total Cost"] < plan["Total Cost"]:
                     walk, low = True, below
             elif (
@@ -307,9 +296,9 @@ def _newest(queryset, text, limit, low, high, top, *, walk, blocks):
         return cursor.fetchall()
 
 
-def _plan(queryset, text, limit, low, high, top, *, blocks):
-    """The planner's plan (EXPLAIN, not run) for gathering a range."""
-    return _explain(*_newest_sql(queryset, text, limit, low, high, top, walk=False, blocks=blocks))
+def _plan(queryset, text, limit, low, high, top, *, blocks=False, walk=False):
+    """The planner's plan (EXPLAIN, not run) for gathering a range (or walking it)."""
+    return _explain(*_newest_sql(queryset, text, limit, low, high, top, walk=walk, blocks=blocks))
 
 
 def _explain(sql, params):
