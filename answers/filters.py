@@ -394,10 +394,12 @@ class QuestionFilter(django_filters.FilterSet):
         if self.ranked:
             return rows
         if cleaned.get("q"):
-            rows = search.unindexed_wide_bounds(self.qs if rows is None else rows)
+            columns = None  # both dates
         elif cleaned.get("answered_from") or cleaned.get("answered_to"):
-            rows = search.unindexed_wide_bounds(self.qs if rows is None else rows, ["date_tabled"])
-        return rows
+            columns = ["date_tabled"]
+        else:
+            return rows
+        return search.unindexed_wide_bounds(self.qs if rows is None else rows, columns)
 
     def count_limit(self):
         """The most rows a page list counts (``views.CappedPaginator``): a search

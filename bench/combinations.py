@@ -22,14 +22,13 @@ import argparse
 import os
 import random
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import database_url  # noqa: E402
+from pages import database_url, measure  # noqa: E402
 
 WORDS = ["health", "veteran", "schools", '"mental health" -children', "prisons",
          "dentists OR opticians", "Auchtermuchty", "nhs -dental", "housing", "energy"]  # fmt: skip
@@ -116,7 +115,6 @@ def main():
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     user, _ = get_user_model().objects.get_or_create(
@@ -128,44 +126,27 @@ def main():
     prefixes = args.prefix or ["/questions/"]
     departments, surnames, ministers = choices()
 
-    def timed(url):
-        queries = []
-
-        def timer(execute, sql, params, many, context):
-            start = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                queries.append(((time.perf_counter() - start) * 1000, sql))
-
-        with connection.execute_wrapper(timer):
-            start = time.perf_counter()
-            response = client.get(url, secure=True)
-            elapsed = (time.perf_counter() - start) * 1000
-        return elapsed, response.status_code, queries
-
     slow = []
     for _ in range(args.count):
         url = rnd.choice(prefixes) + "?" + draw(rnd, departments, surnames, ministers)
-        client.get(url, secure=True)
-        elapsed, status, _queries = timed(url)
-        if elapsed <= args.over:
+        # Warmed, then timed once; past the limit, warmed and timed three times.
+        if measure(client, url, 1)["ms"] <= args.over:
             continue
-        runs = [timed(url) for _ in range(3)]
-        middle = sorted(runs, key=lambda run: run[0])[1]
-        if middle[0] > args.over:
-            queries = middle[2]
-            worst = max(queries, default=(0.0, ""))
-            slow.append((middle[0], sum(ms for ms, _ in queries), worst, middle[1], url))
-            print(f"  {middle[0]:.0f} ms {urllib.parse.unquote_plus(url)}", file=sys.stderr)
+        result = measure(client, url, 3)
+        if result["ms"] > args.over:
+            slow.append((result, url))
+            print(f"  {result['ms']:.0f} ms {urllib.parse.unquote_plus(url)}", file=sys.stderr)
     print(f"{args.count} pages drawn (seed {args.seed}, {args.size:,} questions): "
           f"{len(slow)} over {args.over:g} ms")  # fmt: skip
     if slow:
         print("\n| page | ms | SQL ms | slowest query ms | status |")
         print("|---|---|---|---|---|")
-        for ms, sql_ms, (worst_ms, _), status, url in sorted(slow, reverse=True):
+        for result, url in sorted(slow, key=lambda item: -item[0]["ms"]):
             page = urllib.parse.unquote_plus(url).replace("|", "\\|")
-            print(f"| `{page}` | {ms:.0f} | {sql_ms:.0f} | {worst_ms:.0f} | {status} |")
+            print(
+                f"| `{page}` | {result['ms']:.0f} | {result['sql_ms']:.0f} | "
+                f"{result['slowest_query_ms']:.0f} | {result['status']} |"
+            )
     return 0
 
 

@@ -456,6 +456,26 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         assert walked[:2] == [True, False]
 
 
+def _answered_but_the_newest(make_question, tabled, days_apart=0, answered_by=None):
+    """200 questions about schools, tabled ``days_apart`` from ``tabled`` on, each
+    answered three days after (by ``answered_by``) but the newest twenty, save
+    the very newest. Gives the answered ones."""
+    answered = []
+    for n in range(200):
+        day = tabled + datetime.timedelta(days=n * days_apart)
+        is_answered = n < 180 or n == 199
+        question = make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            date_tabled=day,
+            answered_by=answered_by if is_answered else None,
+            date_answered=day + datetime.timedelta(days=3) if is_answered else None,
+        )
+        if is_answered:
+            answered.append(question)
+    return answered
+
+
 @postgres_only
 def test_the_rest_read_through_a_dates_index_rather_than_bitmaps_is_walked_where_that_costs_less(
     anonymous, make_question, monkeypatch, few_ranked, analyse, walked
@@ -470,24 +490,9 @@ def test_the_rest_read_through_a_dates_index_rather_than_bitmaps_is_walked_where
     monkeypatch.setattr(postgres, "WALK_IDS", 0)
     monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
     monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
-    first = datetime.date(2024, 1, 1)
-
-    def answered(n):
-        return n < 180 or n == 199
-
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            date_tabled=first + datetime.timedelta(days=n),
-            date_answered=first + datetime.timedelta(days=n + 3) if answered(n) else None,
-        )
-        for n in range(200)
-    ]
+    answered = _answered_but_the_newest(make_question, datetime.date(2024, 1, 1), days_apart=1)
     filters = {"q": "schools", "status": "answered", "tabled_from": "2024-01-02"}
-    expected = newest_matching(
-        [q for n, q in enumerate(questions) if answered(n) and n >= 1], "schools", 5
-    )
+    expected = newest_matching(answered[1:], "schools", 5)
     with planner_without("seqscan", "bitmapscan"):
         analyse()
         assert headings(anonymous.get(LIST, filters)) == expected
@@ -517,26 +522,12 @@ def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every
     monkeypatch.setattr(postgres, "VISIT_ROWS", 0.1)
     monkeypatch.setattr(postgres, "PROBE_WALKS", 0.1)
     monkeypatch.setattr(postgres, "PROBE_MISS", 100 if promised == "near" else 0.01)
-    tabled = datetime.date(2025, 2, 12)
-
-    def answered(n):
-        return n < 180 or n == 199
-
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            date_tabled=tabled,
-            answered_by="Karin Smyth" if answered(n) else None,
-            date_answered=tabled + datetime.timedelta(days=5) if answered(n) else None,
-        )
-        for n in range(200)
-    ]
+    answered = _answered_but_the_newest(
+        make_question, datetime.date(2025, 2, 12), answered_by="Karin Smyth"
+    )
     with planner_without("seqscan", "indexscan"):
         analyse()
-        expected = newest_matching(
-            [q for n, q in enumerate(questions) if answered(n)], "schools", 5
-        )
+        expected = newest_matching(answered, "schools", 5)
         got = headings(anonymous.get(LIST, {"q": "schools", "minister": "Karin Smyth"}))
         assert got == expected and len(got) == 5
     assert walked[0] is True

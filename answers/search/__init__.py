@@ -61,8 +61,8 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
-    """``rows`` with the bounds on their dates (of ``columns``) that keep most
+def unindexed_wide_bounds(rows, columns=None):
+    """``rows`` with the bounds on their dates (of ``columns``, or both) that keep most
     questions written so that no index is read for them: the same rows, to
     count (``QuestionFilter.counted_rows``). Only on PostgreSQL
     (``postgres.unindexed_wide_bounds``); elsewhere ``rows`` as they are.

@@ -182,9 +182,10 @@ def ranks(queryset, text, limit, dated=None, day=None):
             plan = _plan(queryset, text, limit - len(found), low, high, top, blocks=not common)
             visits = _rows_visited(plan)
             gather = entries + visits * VISIT_ROWS if visits is not None else None
+            # The ids a walk the ranges so far promise would pass.
+            below = int(high - wanted) if high - wanted > bottom else 0
             if gather is not None and gather > wanted:
-                walk = True
-                low = int(high - wanted) if high - wanted > bottom else 0
+                walk, low = True, below
             elif visits is None and low is None and _walks(plan) and (dated is None or not found):
                 # Not gathered through the indexes' bitmaps: the planner reads
                 # every row a date's bound keeps ("housing" answered on time
@@ -194,7 +195,6 @@ def ranks(queryset, text, limit, dated=None, day=None):
                 # below that (the same rows, 29,000 walked, 27 ms). A filter
                 # bounding the tabling date has its own way below
                 # (``_newest_tabled``).
-                below = int(high - wanted) if high - wanted > bottom else 0
                 walked = _plan(queryset, text, limit - len(found), below, high, top, walk=True)
                 if walked["Total Cost"] < plan["Total Cost"]:
                     walk, low = True, below
@@ -829,7 +829,7 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, i
 WIDE = 0.5
 
 
-def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
+def unindexed_wide_bounds(rows, columns=None):
     """``rows`` with the bounds on a date of questions (of ``columns``) written as ``date + 0``,
     which no index holds, where together they keep at least ``WIDE`` of the
     questions (by ANALYZE's histogram): the same rows, to count up to a limit
@@ -850,8 +850,7 @@ def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
     where = rows.query.where
     if where.connector != "AND" or where.negated:
         return rows
-    bounds = [(child, _date_bound(child)) for child in where.children]
-    bounds = [(child, column if column in columns else None) for child, column in bounds]
+    bounds = [(child, _date_bound(child, columns)) for child in where.children]
     # Each date's bounds together: from its latest "on or after" to its
     # earliest "on or before".
     spans = {}
@@ -878,9 +877,9 @@ def unindexed_wide_bounds(rows, columns=("date_tabled", "answer_date")):
     return rows
 
 
-def _date_bound(lookup):
+def _date_bound(lookup, columns=None):
     """The date of questions ``lookup`` bounds ("on or before" or "on or after" a
-    day), or None."""
+    day), or None; only of ``columns`` where given."""
     if not isinstance(lookup, (LessThanOrEqual, GreaterThanOrEqual)):
         return None
     lhs = lookup.lhs
@@ -888,7 +887,9 @@ def _date_bound(lookup):
         column = lhs.column
     else:
         column = getattr(getattr(lhs, "target", None), "column", None)
-    if column in ("date_tabled", "answer_date") and isinstance(lookup.rhs, datetime.date):
+    if column in (columns or ("date_tabled", "answer_date")) and isinstance(
+        lookup.rhs, datetime.date
+    ):
         return column
     return None
 
