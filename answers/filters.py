@@ -427,8 +427,10 @@ class QuestionFilter(django_filters.FilterSet):
         implied = implied and (before is None or before >= self._tabled_by)
         if implied:
             before = self._tabled_by
+        # Answered newest first, tabled by a day: answered that day or later.
+        tabled_before = cleaned.get("tabled_to") if column == "answer_date" else None
         return search.newest_keys(
-            rows, words, column, search.RANK_LIMIT + 1, upto, before, after, implied
+            rows, words, column, search.RANK_LIMIT + 1, upto, before, after, implied, tabled_before
         )
 
     def every_match(self):

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -1159,9 +1160,11 @@ def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_mat
     spans = []
     newest_keys = postgres.newest_keys
 
-    def spy(queryset, text, column, wanted, upto, before=None, after=None, implied=False):
-        spans.append((column, after, before, implied))
-        return newest_keys(queryset, text, column, wanted, upto, before, after, implied)
+    def spy(
+        queryset, text, column, wanted, upto, before=None, after=None, implied=False, tabled=None
+    ):
+        spans.append((column, after, before, implied, tabled))
+        return newest_keys(queryset, text, column, wanted, upto, before, after, implied, tabled)
 
     monkeypatch.setattr(postgres, "newest_keys", spy)
     start, day = datetime.date(2024, 1, 10), datetime.date(2024, 6, 29)
@@ -1178,13 +1181,14 @@ def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_mat
 
     cases = [
         # sort, filter, the date it filters by, the span newest_keys is given
-        ("newest_tabled", "tabled", tabled, (start, day, False)),
-        ("newest_answered", "answered", answered, (start, day, False)),
+        ("newest_tabled", "tabled", tabled, (start, day, False, None)),
+        ("newest_answered", "answered", answered, (start, day, False, None)),
         # Answered by a day, tabled by then too; answered since a day says
         # nothing of when the question was tabled.
-        ("newest_tabled", "answered", answered, (None, day, True)),
-        # Another date's span says nothing of where the list's date is.
-        ("newest_answered", "tabled", tabled, (None, None, False)),
+        ("newest_tabled", "answered", answered, (None, day, True, None)),
+        # Tabled by a day, answered that day or later: the answers' span is
+        # open, and the day the questions were tabled by is given.
+        ("newest_answered", "tabled", tabled, (None, None, False, day)),
     ]
     for sort, field, date, span in cases:
         expected = _in_list_order([q for q in dated_matches if within(date(q))], sort)[:40]
@@ -1287,6 +1291,52 @@ def test_a_deep_page_answered_by_a_day_is_walked_from_that_day(
     # The estimate says a walk would not find them within its rows.
     monkeypatch.setattr(postgres, "WALK_ROWS", 1)
     assert fetched() == (False, True)
+
+
+@postgres_only
+def test_a_deep_page_newest_answered_tabled_by_a_day_reads_answers_from_its_tabling(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """Newest answered first, tabled by a day: each question was answered
+    after it was tabled, so the list's newest answers are those of the
+    questions tabled last by the day, and the answers given after it are
+    nearly all to later questions. The window of answers starts where the
+    newest of the list's questions were tabled, and holds the page's rows;
+    reckoned from the answers' dates alone, it started after the day and
+    held a few of them."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    monkeypatch.setattr(search, "RANK_LIMIT", 40)
+    monkeypatch.setattr(postgres, "WINDOW_WIDEST", 1.0)
+    first = datetime.date(2024, 1, 1)
+    questions = []
+    for n in range(480):
+        tabled = first + datetime.timedelta(days=n)
+        questions.append(
+            make_question(
+                heading=f"Q{n}",
+                text="To ask about ferries." if n % 3 == 1 else "To ask about buses.",
+                date_tabled=tabled,
+                date_answered=tabled + datetime.timedelta(days=(n * 7) % 45),
+            )
+        )
+    analyse()
+    day = first + datetime.timedelta(days=300)
+    expected = _in_list_order([q for q in questions if q.date_tabled <= day], "newest_answered")
+    wanted = {"q": "ferries", "sort": "newest_answered", "tabled_to": day, "page": 2}
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, wanted)
+    assert headings(response) == expected[25:40]
+    sql = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
+    windows = [
+        datetime.date.fromisoformat(found)
+        for q in sql
+        for found in re.findall(r'"answer_date" >= \'(\d{4}-\d\d-\d\d)', q)
+    ]
+    assert len(windows) == 1 and windows[0] <= day, windows
+    assert not any(" + 0) DESC" in q for q in sql)  # not every match gathered
 
 
 @postgres_only

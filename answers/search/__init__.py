@@ -73,7 +73,9 @@ def unindexed_wide_bounds(rows, columns=None):
     return backend.unindexed_wide_bounds(rows, columns)
 
 
-def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, implied=False):
+def newest_keys(
+    queryset, text, column, wanted, upto, before=None, after=None, implied=False, tabled_before=None
+):
     """The keys of the first ``wanted`` rows of ``queryset`` (a search for ``text``
     listed newest first by the date ``column``), in order, for a page that
     ends at row ``upto``; or None where the caller should count and walk the
@@ -81,13 +83,17 @@ def newest_keys(queryset, text, column, wanted, upto, before=None, after=None, i
     to be between, where a filter says so (its "from" and "to").
     ``implied``: ``before`` bounds the date only because another filter
     implies it (tabled by the day a question was answered by).
+    ``tabled_before``: newest answered first, the day a filter says the
+    questions were tabled by.
 
     Only on PostgreSQL (``postgres.newest_keys``).
     """
     backend = _backend()
     if not hasattr(backend, "newest_keys"):
         return None
-    return backend.newest_keys(queryset, text, column, wanted, upto, before, after, implied)
+    return backend.newest_keys(
+        queryset, text, column, wanted, upto, before, after, implied, tabled_before
+    )
 
 
 class Ranked:
