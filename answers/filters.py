@@ -20,6 +20,11 @@ from .models import Department, House, Member, Minister, Question, QuestionStatu
 
 # What Member.display_name shows for a member known only by id.
 _ID_ONLY = re.compile(r"\(id (\d+)\)\s*$")
+# A list without words is counted with these dates' wide bounds unindexed
+# only where they end the span ("on or before" a day): the rows they keep
+# are the oldest, which the table's own order reaches first
+# (``QuestionFilter.counted_rows``).
+COUNT_ENDING = ("answer_date",)
 
 
 class Timeliness:
@@ -393,13 +398,14 @@ class QuestionFilter(django_filters.FilterSet):
         cleaned = getattr(self.form, "cleaned_data", {})
         if self.ranked:
             return rows
+        ending = ()
         if cleaned.get("q"):
             columns = None  # both dates
         elif cleaned.get("answered_from") or cleaned.get("answered_to"):
-            columns = ["date_tabled"]
+            columns, ending = ["date_tabled"], COUNT_ENDING
         else:
             return rows
-        return search.unindexed_wide_bounds(self.qs if rows is None else rows, columns)
+        return search.unindexed_wide_bounds(self.qs if rows is None else rows, columns, ending)
 
     def count_limit(self):
         """The most rows a page list counts (``views.CappedPaginator``): a search

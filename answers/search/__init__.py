@@ -61,16 +61,17 @@ def matching(queryset, text):
     return _backend().matching(queryset, text)
 
 
-def unindexed_wide_bounds(rows, columns=None):
+def unindexed_wide_bounds(rows, columns=None, ending=()):
     """``rows`` with the bounds on their dates (of ``columns``, or both) that keep most
     questions written so that no index is read for them: the same rows, to
-    count (``QuestionFilter.counted_rows``). Only on PostgreSQL
+    count (``QuestionFilter.counted_rows``); those of ``ending`` only where
+    the span has no start ("on or before" a day). Only on PostgreSQL
     (``postgres.unindexed_wide_bounds``); elsewhere ``rows`` as they are.
     """
     backend = _backend()
     if not hasattr(backend, "unindexed_wide_bounds"):
         return rows
-    return backend.unindexed_wide_bounds(rows, columns)
+    return backend.unindexed_wide_bounds(rows, columns, ending)
 
 
 def newest_keys(

@@ -854,7 +854,7 @@ def newest_keys(
 WIDE = 0.5
 
 
-def unindexed_wide_bounds(rows, columns=None):
+def unindexed_wide_bounds(rows, columns=None, ending=()):
     """``rows`` with the bounds on a date of questions (of ``columns``) written as ``date + 0``,
     which no index holds, where together they keep at least ``WIDE`` of the
     questions (by ANALYZE's histogram): the same rows, to count up to a limit
@@ -875,7 +875,8 @@ def unindexed_wide_bounds(rows, columns=None):
     where = rows.query.where
     if where.connector != "AND" or where.negated:
         return rows
-    bounds = [(child, _date_bound(child, columns)) for child in where.children]
+    asked = (*(columns or ("date_tabled", "answer_date")), *ending)
+    bounds = [(child, _date_bound(child, asked)) for child in where.children]
     # Each date's bounds together: from its latest "on or after" to its
     # earliest "on or before".
     spans = {}
@@ -890,6 +891,8 @@ def unindexed_wide_bounds(rows, columns=None):
     wide = set()
     for column, (after, before) in spans.items():
         stats = _column_stats(column)
+        if column in ending and after is not None:
+            continue
         if stats is not None and _between(stats, after, before) >= stats[0] * WIDE:
             wide.add(column)
     if not wide:
