@@ -758,8 +758,9 @@ def newest_keys(
 
     Newest answered first, questions tabled by a day (``tabled_before``)
     were answered that day or later, and the answers given after it are
-    nearly all to questions tabled later: a walk passes them first, and a
-    window reckoned from the answers' dates alone holds few of the list's
+    nearly all to questions tabled later: a walk passes them first (in the
+    answers' index, which holds the tabling date), and a window reckoned
+    from the answers' dates alone holds few of the list's
     rows (``nhs`` tabled by mid-2026, page 20: the answers since July
     held 38 of 1,001, and every match was then gathered, 180 ms at a
     million questions). So the list's rows are reckoned among those tabled
@@ -776,7 +777,8 @@ def newest_keys(
     total = stats[0] if before is None and after is None else _between(stats, after, before)
     tabled = _column_stats("date_tabled") if tabled_before is not None else None
     # The answers a walk passes before the list's newest: those given after
-    # its questions' last tabling day.
+    # its questions' last tabling day, each an entry of the answers' index
+    # (which holds the tabling date too, so they are passed in the index).
     skipped = 0
     if tabled is not None:
         total = min(total, _between(tabled, None, tabled_before))
@@ -797,7 +799,7 @@ def newest_keys(
     # Unbounded, the list is counted (the text index's matches read up to
     # the limit, or the table walked to it, whichever is less) and then
     # walked to the page.
-    walk = (skipped + upto * total / matches) * WALK_ROW_US
+    walk = skipped * DATE_ENTRY_US + (upto * total / matches) * WALK_ROW_US
     walk += min(entries * TEXT_ENTRY_US + wanted * WINDOW_ROW_US, wanted * total / matches)
     # Every match read and sorted, at worst every match of the words: the
     # planner's estimate of a filter's share may be far too low (questions
@@ -843,7 +845,7 @@ def newest_keys(
         gather = entries * TEXT_ENTRY_US + share * total * WINDOW_ROW_US
     else:
         share = matches / total
-    if gather > (skipped + upto / share) * WALK_ROW_US:
+    if gather > skipped * DATE_ENTRY_US + upto / share * WALK_ROW_US:
         return _walk(queryset, column, stats, wanted, upto, share, before, implied)
     with _bitmaps():
         return _gathered(queryset, wanted)
