@@ -402,17 +402,26 @@ class QuestionFilter(django_filters.FilterSet):
         of the department's questions up, in 98.
         """
         rows = self._unbounded
+        if self.ranked or self._counted_dates() is None:
+            return rows
+        return self.countable(self.qs if rows is None else rows)
+
+    def countable(self, rows):
+        """``rows`` (the list's, or every match of it, for an export) with the bounds
+        on their dates written as ``counted_rows`` says: the same rows, to
+        count up to a limit in any order."""
+        dates = self._counted_dates()
+        return rows if dates is None else search.unindexed_wide_bounds(rows, *dates)
+
+    def _counted_dates(self):
+        """``(columns, ending)`` whose wide bounds a count reads no index for
+        (``search.unindexed_wide_bounds``), or None."""
         cleaned = getattr(self.form, "cleaned_data", {})
-        if self.ranked:
-            return rows
-        ending = ()
         if cleaned.get("q"):
-            columns = None  # both dates
-        elif cleaned.get("answered_from") or cleaned.get("answered_to"):
-            columns, ending = ["date_tabled"], COUNT_ENDING
-        else:
-            return rows
-        return search.unindexed_wide_bounds(self.qs if rows is None else rows, columns, ending)
+            return None, ()  # both dates
+        if cleaned.get("answered_from") or cleaned.get("answered_to"):
+            return ["date_tabled"], COUNT_ENDING
+        return None
 
     def count_limit(self):
         """The most rows a page list counts (``views.CappedPaginator``): a search

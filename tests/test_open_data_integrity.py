@@ -255,3 +255,35 @@ def test_streamed_rows_are_the_rows_the_orm_reads(make_question):
     next(partial)
     partial.close()
     assert Question.objects.count() == 5
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="a server-side cursor, outside a transaction"
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_export_reads_a_few_rows_first_then_bigger_pieces(make_question):
+    """The download starts as soon as its first few rows are found (a sparse
+    filter's first hundred matches may lie far down the list's order), then
+    reads bigger pieces, fewer round trips; every row either way."""
+    made = [make_question(heading=f"Question {n}").pk for n in range(30)]
+    sizes = []
+    chunked_cursor = connection.chunked_cursor
+
+    def spied():
+        cursor = chunked_cursor()
+        fetchmany = cursor.fetchmany
+
+        def fetch(size):
+            sizes.append(size)
+            return fetchmany(size)
+
+        cursor.fetchmany = fetch
+        return cursor
+
+    connection.chunked_cursor = spied
+    try:
+        rows = Question.objects.order_by("pk").values_list("pk")
+        assert [pk for (pk,) in exports.stream(rows, chunk_size=100)] == made
+    finally:
+        del connection.chunked_cursor
+    assert sizes[:2] == [10, 2000]

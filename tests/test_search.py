@@ -1171,6 +1171,12 @@ def test_a_list_without_words_is_counted_without_the_index_of_dates_that_keep_mo
         counts = [q["sql"] for q in queries if "LIMIT 2001" in q["sql"]]
         assert len(counts) == 1, filters
         assert (tabled in counts[0], answered in counts[0]) == (tabled_wide, answered_wide), filters
+        # The CSV counts its matches the same way before it reads them.
+        with CaptureQueriesContext(connection) as queries:
+            exported = anonymous.get(reverse("questions_csv"), filters)
+            assert len(list(csv.DictReader(io.StringIO(b"".join(exported).decode())))) == len(rows)
+        counts = [q["sql"] for q in queries if "LIMIT 2001" in q["sql"]]
+        assert len(counts) == 1 and (answered in counts[0]) == answered_wide, filters
 
 
 @postgres_only
