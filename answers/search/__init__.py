@@ -74,6 +74,17 @@ def unindexed_wide_bounds(rows, columns=None, ending=()):
     return backend.unindexed_wide_bounds(rows, columns, ending)
 
 
+def keys_in_time(rows, limit, ms):
+    """The primary keys of at most ``limit`` rows of ``rows``, in no order; or, on
+    PostgreSQL, None where reading them takes more than ``ms`` milliseconds
+    (``postgres.keys_in_time``). Elsewhere they are read however long it takes.
+    """
+    backend = _backend()
+    if hasattr(backend, "keys_in_time"):
+        return backend.keys_in_time(rows, limit, ms)
+    return list(rows.order_by().values_list("pk", flat=True)[:limit])
+
+
 def newest_keys(
     queryset, text, column, wanted, upto, before=None, after=None, implied=False, tabled_before=None
 ):

@@ -544,6 +544,16 @@ def _in_time(sql, params, ms, **settings):
         raise
 
 
+def keys_in_time(rows, limit, ms):
+    """The primary keys of at most ``limit`` rows of ``rows``, in no order, or None
+    where reading them takes more than ``ms`` milliseconds (``_in_time``)."""
+    if rows.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
+        return []
+    sql, params = rows.order_by().values_list("pk", flat=True)[:limit].query.sql_with_params()
+    found = _in_time(sql, params, ms)
+    return None if found is None else [pk for (pk,) in found]
+
+
 def _walks(plan):
     """Whether the plan reads an index in order (rather than gathering through bitmaps)."""
     return any(node["Node Type"] in ("Index Scan", "Index Only Scan") for node in _nodes(plan))
