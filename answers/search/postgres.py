@@ -522,7 +522,7 @@ def _walk_first(promised, gather):
     (``VISIT_ROWS`` each). A common word under a filter no index serves
     ("nhs" in answers given on time, tabled by mid-2025, at a million
     questions): its 44,000 matches by then each read to keep 10,600, 200
-    ms, where the walk the newest promised, 78,000 rows, took 40."""
+    ms, where the walk the newest promised, 78,000 rows, took 50."""
     if promised <= WALK_ROWS:
         return True
     with _bitmaps():
@@ -787,7 +787,7 @@ def newest_keys(
     answers' index, which holds the tabling date), and a window reckoned
     from the answers' dates alone holds few of the list's
     rows (``nhs`` tabled by mid-2026, page 20: the answers since July
-    held 38 of 1,001, and every match was then gathered, 180 ms at a
+    held 138 of 1,001, and every match was then gathered, 180 ms at a
     million questions). So the list's rows are reckoned among those tabled
     by the day, and its window of answers starts where the newest of those
     were tabled, if that is earlier.
