@@ -96,12 +96,16 @@ def test_feed_lists_filtered_questions(anonymous, questions):
     assert "Answered by Karin Smyth on 25 February 2025" in body
 
 
-def test_feed_of_a_few_matches_reads_them_by_their_keys(anonymous, make_question, monkeypatch):
-    """Where the filters keep few questions, the feed reads them by their keys,
-    newest answered first as asked, rather than walking the ordering's index
-    through the whole table looking for them; where they keep more than are
-    counted, or counting them takes too long (many to read), the newest are
-    read in order as before. The entries are the same either way."""
+def test_feed_reads_its_newest_in_order_or_a_few_by_their_keys(
+    anonymous, make_question, monkeypatch
+):
+    """The feed reads its newest matches' keys in the list's order (newest
+    answered first, as asked), soon done where there are many. Where that
+    takes too long (few matches, far down the order), it counts them first
+    and reads a few by their keys, rather than walking the ordering's index
+    through the whole table; where they are more than are counted, or
+    counting them takes too long too, the newest are read in order after
+    all. The entries are the same every way."""
     from django.test.utils import CaptureQueriesContext
 
     from answers import exports, search
@@ -119,21 +123,28 @@ def test_feed_of_a_few_matches_reads_them_by_their_keys(anonymous, make_question
         "sort": "newest_answered",
     }
     keys_in_time = search.keys_in_time
-    out_of_time = lambda rows, limit, ms: None  # noqa: E731
-    # The count's limit, whether the count ends in time, whether read by keys.
-    for limit, counted, by_keys in (
-        (2000, keys_in_time, True),
-        (2, keys_in_time, False),
-        (2000, out_of_time, False),
-    ):
+    # Whether the newest are read in time, whether the count is, the count's
+    # limit, and how the entries are read at last: by their keys or in order.
+    cases = [
+        (True, True, 2000, "keys"),
+        (False, True, 2000, "keys"),
+        (False, True, 2, "order"),
+        (False, False, 2000, "order"),
+    ]
+    for newest, counted, limit, read in cases:
+
+        def timed(rows, wanted_rows, ms, newest=newest, counted=counted):
+            in_time = newest if wanted_rows == exports.FEED_ENTRIES else counted
+            return keys_in_time(rows, wanted_rows, ms) if in_time else None
+
         monkeypatch.setattr(exports, "COUNT_LIMIT", limit)
-        monkeypatch.setattr(search, "keys_in_time", counted)
+        monkeypatch.setattr(search, "keys_in_time", timed)
         with CaptureQueriesContext(connection) as queries:
             body = anonymous.get(reverse("questions_feed"), wanted).content.decode()
         titles = [part.split("<")[0] for part in body.split("<title>")[2:]]
-        assert titles == ["Q0", "Q4", "Q8"], limit
+        assert titles == ["Q0", "Q4", "Q8"], (newest, counted, limit)
         keyed = re.search(r"= ANY\(|IN \(\d", queries[-1]["sql"])
-        assert bool(keyed) == by_keys, limit
+        assert ("keys" if keyed else "order") == read, (newest, counted, limit)
 
 
 def test_list_page_links_to_open_data_with_its_filters(anonymous, questions):
@@ -147,8 +158,8 @@ def test_list_page_links_to_open_data_with_its_filters(anonymous, questions):
 # then put back, and released, 4 statements more in a test's transaction), 2. on PostgreSQL only, the first
 # question, read before answering (the export's transaction starts with the
 # body), 3. the questions, streamed. JSON: 1. COUNT(*), 2. the page of
-# questions. Feed: 1. the keys of up to 2,001 matches, as the CSV's, 2. the
-# 50 newest.
+# questions. Feed: 1. the keys of its 50 newest, within a time (4 more, as
+# the CSV's count), 2. those 50 questions.
 @pytest.mark.parametrize("rows", [1, 60])
 def test_open_data_query_counts_are_fixed(
     anonymous, make_question, django_assert_num_queries, rows

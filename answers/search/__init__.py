@@ -75,14 +75,15 @@ def unindexed_wide_bounds(rows, columns=None, ending=()):
 
 
 def keys_in_time(rows, limit, ms):
-    """The primary keys of at most ``limit`` rows of ``rows``, in no order; or, on
-    PostgreSQL, None where reading them takes more than ``ms`` milliseconds
-    (``postgres.keys_in_time``). Elsewhere they are read however long it takes.
+    """The primary keys of the first ``limit`` rows of ``rows``, in its order; or,
+    on PostgreSQL, None where reading them takes more than ``ms``
+    milliseconds (``postgres.keys_in_time``). Elsewhere they are read
+    however long it takes.
     """
     backend = _backend()
     if hasattr(backend, "keys_in_time"):
         return backend.keys_in_time(rows, limit, ms)
-    return list(rows.order_by().values_list("pk", flat=True)[:limit])
+    return list(rows.values_list("pk", flat=True)[:limit])
 
 
 def newest_keys(
