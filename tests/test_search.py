@@ -985,23 +985,33 @@ def dated_matches(make_question, monkeypatch, analyse):
     time after tabling (the newest not yet); a search pages through 40
     matches (``RANK_LIMIT``), so that a window of a few hundred rows pays, as
     one of 70,000 does at a million questions."""
+    questions = _daily_ferries(make_question, monkeypatch, 200, answered_below=190)
+    analyse()
+    return questions
+
+
+def _daily_ferries(make_question, monkeypatch, count, answered_below):
+    """``count`` questions a day apart from 1 January 2024, "ferries" in every
+    third, each answered a varying time after it was tabled (those from
+    ``answered_below`` on, not yet); a search pages through 40 matches
+    (``RANK_LIMIT``), and a window may span every row."""
     from answers.search import postgres
 
     monkeypatch.setattr(search, "RANK_LIMIT", 40)
     monkeypatch.setattr(postgres, "WINDOW_WIDEST", 1.0)
     first = datetime.date(2024, 1, 1)
     questions = []
-    for n in range(200):
+    for n in range(count):
         tabled = first + datetime.timedelta(days=n)
+        answered = tabled + datetime.timedelta(days=(n * 7) % 45)
         questions.append(
             make_question(
                 heading=f"Q{n}",
                 text="To ask about ferries." if n % 3 == 1 else "To ask about buses.",
                 date_tabled=tabled,
-                date_answered=tabled + datetime.timedelta(days=(n * 7) % 45) if n < 190 else None,
+                date_answered=answered if n < answered_below else None,
             )
         )
-    analyse()
     return questions
 
 
@@ -1335,24 +1345,9 @@ def test_a_deep_page_newest_answered_tabled_by_a_day_reads_answers_from_its_tabl
     held a few of them."""
     from django.test.utils import CaptureQueriesContext
 
-    from answers.search import postgres
-
-    monkeypatch.setattr(search, "RANK_LIMIT", 40)
-    monkeypatch.setattr(postgres, "WINDOW_WIDEST", 1.0)
-    first = datetime.date(2024, 1, 1)
-    questions = []
-    for n in range(480):
-        tabled = first + datetime.timedelta(days=n)
-        questions.append(
-            make_question(
-                heading=f"Q{n}",
-                text="To ask about ferries." if n % 3 == 1 else "To ask about buses.",
-                date_tabled=tabled,
-                date_answered=tabled + datetime.timedelta(days=(n * 7) % 45),
-            )
-        )
+    questions = _daily_ferries(make_question, monkeypatch, 480, answered_below=480)
     analyse()
-    day = first + datetime.timedelta(days=300)
+    day = questions[0].date_tabled + datetime.timedelta(days=300)
     expected = _in_list_order([q for q in questions if q.date_tabled <= day], "newest_answered")
     wanted = {"q": "ferries", "sort": "newest_answered", "tabled_to": day, "page": 2}
     with CaptureQueriesContext(connection) as queries:
