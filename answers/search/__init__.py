@@ -80,10 +80,11 @@ def keys_in_time(rows, limit, ms):
     milliseconds (``postgres.keys_in_time``). Elsewhere they are read
     however long it takes.
     """
+    keys = rows.values_list("pk", flat=True)[:limit]
     backend = _backend()
     if hasattr(backend, "keys_in_time"):
-        return backend.keys_in_time(rows, limit, ms)
-    return list(rows.values_list("pk", flat=True)[:limit])
+        return backend.keys_in_time(keys, ms)
+    return list(keys)
 
 
 def newest_keys(

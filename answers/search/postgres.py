@@ -544,12 +544,12 @@ def _in_time(sql, params, ms, **settings):
         raise
 
 
-def keys_in_time(rows, limit, ms):
-    """The primary keys of the first ``limit`` rows of ``rows``, in its order, or
-    None where reading them takes more than ``ms`` milliseconds (``_in_time``)."""
-    if rows.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
+def keys_in_time(keys, ms):
+    """The values of ``keys`` (a query of primary keys), or None where reading
+    them takes more than ``ms`` milliseconds (``_in_time``)."""
+    if keys.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return []
-    sql, params = rows.values_list("pk", flat=True)[:limit].query.sql_with_params()
+    sql, params = keys.query.sql_with_params()
     found = _in_time(sql, params, ms)
     return None if found is None else [pk for (pk,) in found]
 
