@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import search
 from .filters import QuestionFilter
+from .lookups import only_keys
 from .models import Question, QuestionStatus
 from .people import long_date
 from .text import html_to_text
@@ -392,7 +393,7 @@ def _by_keys_if_few(matches, filterset):
     counted = filterset.countable(matches).order_by()  # in any order
     keys = search.keys_in_time(counted, COUNT_LIMIT + 1, FEW_MS)
     if keys is not None and len(keys) <= COUNT_LIMIT:
-        return matches.filter(pk__any=keys)
+        return only_keys(matches, keys)
     return matches
 
 
@@ -496,7 +497,7 @@ class QuestionsFeed(Feed):
         matches = obj.every_match()
         newest = search.keys_in_time(matches, FEED_ENTRIES, NEWEST_MS)
         if newest is not None:
-            return matches.filter(pk__any=newest)
+            return only_keys(matches, newest)
         matches = _by_keys_if_few(matches, obj)
         return matches.filter(pk__in=matches.values("pk")[:FEED_ENTRIES])
 

@@ -261,6 +261,9 @@ class QuestionFilter(django_filters.FilterSet):
     _unbounded = None
     # The day ``tabled_by`` bounded the tabling date by, when it did.
     _tabled_by = None
+    # Whether the list is bounded by the few questions that waited
+    # (``search.waited_keys``): read at once, however it is sorted.
+    _waited = False
 
     class Meta:
         model = Question
@@ -341,6 +344,17 @@ class QuestionFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        tabled_to = self.form.cleaned_data.get("tabled_to")
+        answered_from = self.form.cleaned_data.get("answered_from")
+        if tabled_to and answered_from:
+            # Tabled by a day and answered from a later one: the questions
+            # that waited, few, are found first (``search.waited_keys``).
+            words = self.form.cleaned_data.get("q")
+            searched = words if words and search.is_searchable(words) else None
+            waited = search.waited_keys(Question.objects.all(), tabled_to, answered_from, searched)
+            if waited is not None:
+                queryset = queryset.filter(pk__any=waited)
+                self._waited = True
         words = self.form.cleaned_data.get("q")
         sort = self.form.cleaned_data.get("sort")
         self.ranked = bool(words) and sort == "relevance" and search.is_searchable(words)
@@ -368,7 +382,7 @@ class QuestionFilter(django_filters.FilterSet):
                 # Tabled by a day already; by the earlier day where both say.
                 dated = queryset if dated is None else dated
                 day = tabled_to if day is None else min(day, tabled_to)
-            return search.ranked(queryset, words, dated=dated, day=day)
+            return search.ranked(queryset, words, dated=dated, day=day, few=self._waited)
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset
@@ -437,7 +451,9 @@ class QuestionFilter(django_filters.FilterSet):
         """
         cleaned = getattr(self.form, "cleaned_data", {})
         words, sort = cleaned.get("q"), cleaned.get("sort")
-        if self.ranked or sort not in self.WINDOWS or not words or not search.is_searchable(words):
+        if self.ranked or self._waited or sort not in self.WINDOWS:
+            return None
+        if not words or not search.is_searchable(words):
             return None
         column = self.WINDOWS[sort]
         # The list's dates are within its own column's "from" and "to", and

@@ -57,6 +57,34 @@ for lookup in (AnyOf, AmongOf):
     ForeignObject.register_lookup(lookup)
 
 
+def only_keys(rows, keys):
+    """``rows`` (a queryset) with these primary keys only, as one ``pk__any``.
+
+    Where ``rows`` already has a list of keys (``filters.QuestionFilter``
+    bounds a list by the few questions that waited), that list is narrowed
+    to ``keys`` in place of a second. Given both, PostgreSQL 15 costs an
+    index scan by the two lengths multiplied (a descent for each pair), and
+    reads the rows another way: the 645 matches of a search among the 3,325
+    questions that waited, found by walking 420,000 rows of the tabling
+    date's index at a million questions (200 ms).
+    """
+    keys = list(keys)
+    where = rows.query.where
+    if where.connector == "AND" and not where.negated:
+        for index, child in enumerate(where.children):
+            lhs = getattr(child, "lhs", None)
+            if (
+                type(child) is AnyOf
+                and getattr(lhs, "target", None) == rows.model._meta.pk
+                and getattr(lhs, "alias", None) == rows.query.base_table
+            ):
+                kept = set(child.rhs)
+                rows = rows.all()
+                rows.query.where.children[index] = AnyOf(lhs, [k for k in keys if k in kept])
+                return rows
+    return rows.filter(pk__any=keys)
+
+
 def key_chunks(values):
     """``values`` in lists short enough for one ``__any`` lookup each: one list on PostgreSQL."""
     values = list(values)

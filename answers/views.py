@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 from . import search
 from .filters import QuestionFilter
-from .lookups import one_of
+from .lookups import one_of, only_keys
 from .models import Question
 from .similar import similar_questions
 
@@ -104,7 +104,7 @@ class CappedPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if self._ordered is not None:
-            return self._get_page(rows.filter(pk__any=self._ordered[bottom:top]), number, self)
+            return self._get_page(only_keys(rows, self._ordered[bottom:top]), number, self)
         if hasattr(rows, "values"):
             among = rows if self._keys is None else _keyed(rows, self._keys)
             return self._get_page(rows.filter(pk__in=among.values("pk")[bottom:top]), number, self)

@@ -87,6 +87,18 @@ def keys_in_time(rows, limit, ms):
     return list(keys)
 
 
+def waited_keys(questions, tabled_to, answered_from, text=None):
+    """The keys of ``questions`` tabled by ``tabled_to`` and answered from
+    ``answered_from``, a later day, where they are few and quickly found; or
+    None, and the list (a search for ``text``, where given) reads them its
+    own way. Only on PostgreSQL (``postgres.waited_keys``).
+    """
+    backend = _backend()
+    if not hasattr(backend, "waited_keys"):
+        return None
+    return backend.waited_keys(questions, tabled_to, answered_from, text)
+
+
 def newest_keys(
     queryset, text, column, wanted, upto, before=None, after=None, implied=False, tabled_before=None
 ):
@@ -125,12 +137,13 @@ class Ranked:
 
     ordered = True
 
-    def __init__(self, queryset, text, limit, dated=None, day=None):
+    def __init__(self, queryset, text, limit, dated=None, day=None, few=False):
         self.queryset = queryset
         self.text = text
         self.limit = limit
         self.dated = dated
         self.day = day
+        self.few = few
         self.snippets = False
         self._ranks = None
 
@@ -142,7 +155,7 @@ class Ranked:
                 []
                 if empty
                 else _backend().ranks(
-                    self.queryset, self.text, self.limit + 1, self.dated, self.day
+                    self.queryset, self.text, self.limit + 1, self.dated, self.day, self.few
                 )
             )
             # Best first; ties newest tabled (undated last), then newest added.
@@ -187,12 +200,12 @@ class Ranked:
         return self.iterator()
 
     def with_snippets(self):
-        ranked = Ranked(self.queryset, self.text, self.limit, self.dated, self.day)
+        ranked = Ranked(self.queryset, self.text, self.limit, self.dated, self.day, self.few)
         ranked._ranks, ranked.snippets = self._ranks, True
         return ranked
 
 
-def ranked(queryset, text, limit=None, dated=None, day=None):
+def ranked(queryset, text, limit=None, dated=None, day=None, few=False):
     """Matching questions best first, among the ``limit`` most recently added matches.
 
     ``queryset`` must already be narrowed by :func:`matching` (and any other
@@ -200,11 +213,12 @@ def ranked(queryset, text, limit=None, dated=None, day=None):
     ``dated``: the same rows with a bound on the tabling date that leaves
     none of them out (answered by a day: ``filters.tabled_by``), from which
     the most recently tabled can be read (``postgres.ranks``); ``day``: that
-    bound, the latest day any of them was tabled.
+    bound, the latest day any of them was tabled. ``few``: ``queryset`` is
+    bounded to a few keys (:func:`waited_keys`), read at once.
     """
     if not is_searchable(text):
         return queryset.none()
-    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day)
+    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day, few)
 
 
 def with_snippets(rows, text):
