@@ -443,17 +443,20 @@ class QuestionFilter(django_filters.FilterSet):
         words = getattr(self.form, "cleaned_data", {}).get("q")
         return search.RANK_LIMIT if words and search.is_searchable(words) else None
 
-    def newest_keys(self, rows, upto):
-        """The keys of the list's first rows in order, for a search newest first
-        by a date and a page ending at row ``upto``, or None
-        (``search.newest_keys``): the paginator then counts the list itself
-        (``views.CappedPaginator``).
+    def newest_keys(self, rows, upto, wanted):
+        """The keys of the list's first ``wanted`` rows in order, for a deep page
+        ending at row ``upto``, or None: the paginator then counts the list
+        itself (``views.CappedPaginator``). A search newest first by a date
+        reads them its own way (``search.newest_keys``); a list without words,
+        where it has few matches, gathers them (``search.gathered_keys``).
         """
         cleaned = getattr(self.form, "cleaned_data", {})
         words, sort = cleaned.get("q"), cleaned.get("sort")
-        if self.ranked or self._waited or sort not in self.WINDOWS:
+        if self.ranked or self._waited:
             return None
-        if not words or not search.is_searchable(words):
+        if not words:
+            return search.gathered_keys(rows, wanted, upto)
+        if sort not in self.WINDOWS or not search.is_searchable(words):
             return None
         column = self.WINDOWS[sort]
         # The list's dates are within its own column's "from" and "to", and
@@ -468,7 +471,7 @@ class QuestionFilter(django_filters.FilterSet):
         # Answered newest first, tabled by a day: answered that day or later.
         tabled_before = cleaned.get("tabled_to") if column == "answer_date" else None
         return search.newest_keys(
-            rows, words, column, search.RANK_LIMIT + 1, upto, before, after, implied, tabled_before
+            rows, words, column, wanted, upto, before, after, implied, tabled_before
         )
 
     def every_match(self):

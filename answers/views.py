@@ -178,8 +178,8 @@ def paginate(
     real page with an explanation instead of a 404 or a 500. ``count``, when
     the caller has counted the rows already, saves counting them again;
     ``limit``, when given, is the most rows counted instead of ``COUNT_LIMIT``;
-    ``first_keys``, given the number of rows to the end of the page, the
-    keys of the list's first ``limit + 1`` rows in order, or None
+    ``first_keys``, given the number of rows to the end of the page and
+    ``limit + 1``, the keys of the list's first ``limit + 1`` rows in order, or None
     (``QuestionFilter.newest_keys``); ``counted``, the same rows said in a
     way the database counts sooner, if there is one
     (``QuestionFilter.counted_rows``).
@@ -198,7 +198,7 @@ def paginate(
     if first_keys is not None and count is None and number > 1:
         # A page past the limit shows the last, which ends at the limit. The
         # first page's rows are met soon, walking.
-        keys = first_keys(min(number * per_page, limit or COUNT_LIMIT))
+        keys = first_keys(min(number * per_page, limit or COUNT_LIMIT), (limit or COUNT_LIMIT) + 1)
     paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys, counted=counted)
     if count is not None:
         paginator.known_count(count)

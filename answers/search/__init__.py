@@ -99,6 +99,18 @@ def waited_keys(questions, tabled_to, answered_from, text=None):
     return backend.waited_keys(questions, tabled_to, answered_from, text)
 
 
+def gathered_keys(rows, wanted, upto):
+    """The keys of the first ``wanted`` rows of ``rows`` (a list without words, in
+    its order) for a deep page ending at row ``upto``, where reading every
+    match and sorting them is quicker than walking the list; or None. Only on
+    PostgreSQL (``postgres.gathered_keys``).
+    """
+    backend = _backend()
+    if not hasattr(backend, "gathered_keys"):
+        return None
+    return backend.gathered_keys(rows, wanted, upto)
+
+
 def newest_keys(
     queryset, text, column, wanted, upto, before=None, after=None, implied=False, tabled_before=None
 ):
