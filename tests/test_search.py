@@ -1635,3 +1635,7 @@ def test_a_deep_page_of_a_list_without_words_past_its_count_gathers_its_few_matc
             gather = '("answers_question"."date_tabled" + 0) DESC'
             read = [q["sql"] for q in queries if gather in q["sql"] and "EXPLAIN" not in q["sql"]]
             assert bool(read) == (gathered and postgres_db), wanted
+    # A filter that leaves nothing has nothing to gather.
+    nothing = {"member": "Williams", "status": "withdrawn", "timeliness": "late", "page": 2}
+    response = anonymous.get(LIST, nothing)
+    assert response.status_code == 200 and headings(response) == []

@@ -638,6 +638,8 @@ def gathered_keys(rows, wanted, upto):
     as the planner's density of them says; a list with many matches (a
     department's) is walked.
     """
+    if rows.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
+        return []
     stats = _column_stats("date_tabled")
     first, *rest = rows.query.order_by or [None]
     if not isinstance(first, OrderBy):
