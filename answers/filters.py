@@ -344,18 +344,17 @@ class QuestionFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        words = self.form.cleaned_data.get("q")
         tabled_to = self.form.cleaned_data.get("tabled_to")
         answered_from = self.form.cleaned_data.get("answered_from")
         if tabled_to and answered_from:
             # Tabled by a day and answered from a later one: the questions
             # that waited, few, are found first (``search.waited_keys``).
-            words = self.form.cleaned_data.get("q")
             searched = words if words and search.is_searchable(words) else None
             waited = search.waited_keys(Question.objects.all(), tabled_to, answered_from, searched)
             if waited is not None:
                 queryset = queryset.filter(pk__any=waited)
                 self._waited = True
-        words = self.form.cleaned_data.get("q")
         sort = self.form.cleaned_data.get("sort")
         self.ranked = bool(words) and sort == "relevance" and search.is_searchable(words)
         if not sort or sort == "relevance":

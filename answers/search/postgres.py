@@ -634,27 +634,55 @@ def gathered_keys(rows, wanted, upto):
     by the members named Williams and answered by Marsha Lewis walked
     238,000 rows (160 ms) to pass 475 of their 2,213. Gathered, the text
     index gives those 2,213 (20 ms). A row read through a bitmap costs
-    ``VISIT_ROWS`` walked, and the walk passes as many rows for each match
-    as the planner's density of them says; a list with many matches (a
-    department's) is walked.
+    ``VISIT_ROWS`` walked, and the walk passes as many of the index's
+    entries for each match as the planner's density of them says: a list
+    with many matches (a department's) is walked. So is one whose walk
+    tests no row, its index holding its matches alone (the withdrawn
+    questions'), or that reads only part of its index (from a day).
     """
     if rows.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return []
-    stats = _column_stats("date_tabled")
     first, *rest = rows.query.order_by or [None]
     if not isinstance(first, OrderBy):
+        return None
+    with _in_order():
+        walk = _explain(*rows.values_list("pk", flat=True)[:upto].query.sql_with_params())
+    walked = next(
+        (n for n in _nodes(walk) if n["Node Type"] in ("Index Scan", "Index Only Scan")), None
+    )
+    if walked is None or "Filter" not in walked or "Index Cond" in walked:
         return None
     keys = rows.order_by(_unindexed(first), *rest).values_list("pk", flat=True)[:wanted]
     sql, params = keys.query.sql_with_params()
     with _bitmaps():
         scan = _heap_scan(_explain(sql, params))
-    if stats is None or scan is None or scan["Plan Rows"] <= 0:
+    if scan is None or walked["Plan Rows"] <= 0:
         return None
-    walked = upto * stats[0] / scan["Plan Rows"]
-    if scan["Plans"][0]["Plan Rows"] * VISIT_ROWS >= walked:
+    passed = upto * _index_entries(walked["Index Name"]) / walked["Plan Rows"]
+    if scan["Plans"][0]["Plan Rows"] * VISIT_ROWS >= passed:
         return None
     found = _in_time(sql, params, GATHER_MS, enable_indexscan="off")
     return None if found is None else [pk for (pk,) in found]
+
+
+# Each index's entries, by ANALYZE, and when they were read.
+_indexes = {}
+
+
+def _index_entries(name):
+    """How many entries the index ``name`` holds (0 before ANALYZE has seen it)."""
+    read, entries = _indexes.get(name, (None, 0))
+    if read is None or time.monotonic() - read > SHARES_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT greatest(reltuples, 0) FROM pg_class "
+                "WHERE relname = %s AND relnamespace = current_schema()::regnamespace",
+                [name],
+            )
+            row = cursor.fetchone()
+        entries = row[0] if row else 0
+        _indexes[name] = (time.monotonic(), entries)
+    return entries
 
 
 def _walks(plan):
