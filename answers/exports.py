@@ -59,6 +59,9 @@ FEW_MS = 50
 # 50 are met within a few milliseconds where there are many).
 FEED_ENTRIES = 50
 NEWEST_MS = 30
+# ... and then walking the list's own index, in its order, before they are
+# counted (``QuestionsFeed.items``).
+WALKED_MS = 10
 # Rows read at a time after the first chunk, for a plain-values export.
 _LATER_CHUNK_ROWS = 2000
 # ... and in its first chunk: the download starts with the first rows found.
@@ -491,11 +494,18 @@ class QuestionsFeed(Feed):
 
     def items(self, obj):
         # The newest matches of a search, not the best: a feed is read for what
-        # is new. Their keys first, so that only 50 rows are joined: walked in
-        # the list's order, soon met where there are many (``NEWEST_MS``);
-        # otherwise counted first, and a few read by their keys.
+        # is new. Their keys first, so that only 50 rows are joined: in the
+        # list's order, soon met where there are many (``NEWEST_MS``), then
+        # walked along the list's own index (``WALKED_MS``): the planner,
+        # expecting few, may read every match of a date's bound and sort
+        # them ("schools" answered by 2014: 71,000 answers read, 58 ms at a
+        # million questions, where the tabling date's index, walked from the
+        # end of 2014, meets 50 in 1,000 rows); otherwise counted first, and
+        # a few read by their keys.
         matches = obj.every_match()
         newest = search.keys_in_time(matches, FEED_ENTRIES, NEWEST_MS)
+        if newest is None:
+            newest = search.keys_in_time(matches, FEED_ENTRIES, WALKED_MS, walked=True)
         if newest is not None:
             return only_keys(matches, newest)
         matches = _by_keys_if_few(matches, obj)

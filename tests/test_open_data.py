@@ -100,8 +100,10 @@ def test_feed_reads_its_newest_in_order_or_a_few_by_their_keys(
     anonymous, make_question, monkeypatch
 ):
     """The feed reads its newest matches' keys in the list's order (newest
-    answered first, as asked), soon done where there are many. Where that
-    takes too long (few matches, far down the order), it counts them first
+    answered first, as asked), soon done where there are many; if not in
+    time, walking the list's own index in that order (the database's own
+    way may read every match of a bound and sort them). Where that takes
+    too long too (few matches, far down the order), it counts them first
     and reads a few by their keys, rather than walking the ordering's index
     through the whole table; where they are more than are counted, or
     counting them takes too long too, the newest are read in order after
@@ -123,28 +125,43 @@ def test_feed_reads_its_newest_in_order_or_a_few_by_their_keys(
         "sort": "newest_answered",
     }
     keys_in_time = search.keys_in_time
-    # Whether the newest are read in time, whether the count is, the count's
-    # limit, and how the entries are read at last: by their keys or in order.
+    # Whether the newest are read in time, or walked in time, whether the
+    # count is, the count's limit, and how the entries are read at last: by
+    # their keys or in order.
     cases = [
-        (True, True, 2000, "keys"),
-        (False, True, 2000, "keys"),
-        (False, True, 2, "order"),
-        (False, False, 2000, "order"),
+        (True, False, True, 2000, "keys"),
+        (False, True, True, 2000, "keys"),
+        (False, False, True, 2000, "keys"),
+        (False, False, True, 2, "order"),
+        (False, False, False, 2000, "order"),
     ]
-    for newest, counted, limit, read in cases:
+    for newest, walked, counted, limit, read in cases:
+        reads = []
 
-        def timed(rows, wanted_rows, ms, newest=newest, counted=counted):
-            in_time = newest if wanted_rows == exports.FEED_ENTRIES else counted
-            return keys_in_time(rows, wanted_rows, ms) if in_time else None
+        def timed(rows, wanted_rows, ms, walked=False, case=(newest, walked, counted), reads=reads):
+            reads.append("walked" if walked else wanted_rows)
+            if wanted_rows != exports.FEED_ENTRIES:
+                in_time = case[2]
+            else:
+                in_time = case[1] if walked else case[0]
+            return keys_in_time(rows, wanted_rows, ms, walked) if in_time else None
 
         monkeypatch.setattr(exports, "COUNT_LIMIT", limit)
         monkeypatch.setattr(search, "keys_in_time", timed)
         with CaptureQueriesContext(connection) as queries:
             body = anonymous.get(reverse("questions_feed"), wanted).content.decode()
         titles = [part.split("<")[0] for part in body.split("<title>")[2:]]
-        assert titles == ["Q0", "Q4", "Q8"], (newest, counted, limit)
+        case = (newest, walked, counted, limit)
+        assert titles == ["Q0", "Q4", "Q8"], case
         keyed = re.search(r"= ANY\(|IN \(\d", queries[-1]["sql"])
-        assert ("keys" if keyed else "order") == read, (newest, counted, limit)
+        assert ("keys" if keyed else "order") == read, case
+        # Walked only when the first read ran out of time; counted only after.
+        expected = [exports.FEED_ENTRIES]
+        if not newest:
+            expected.append("walked")
+            if not walked:
+                expected.append(limit + 1)
+        assert reads == expected, case
 
 
 def test_list_page_links_to_open_data_with_its_filters(anonymous, questions):

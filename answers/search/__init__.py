@@ -74,16 +74,17 @@ def unindexed_wide_bounds(rows, columns=None, ending=()):
     return backend.unindexed_wide_bounds(rows, columns, ending)
 
 
-def keys_in_time(rows, limit, ms):
+def keys_in_time(rows, limit, ms, walked=False):
     """The primary keys of the first ``limit`` rows of ``rows``, in its order; or,
     on PostgreSQL, None where reading them takes more than ``ms``
-    milliseconds (``postgres.keys_in_time``). Elsewhere they are read
-    however long it takes.
+    milliseconds (``postgres.keys_in_time``; ``walked``: along an index in
+    that order, where the database would read them whole and sort them).
+    Elsewhere they are read however long it takes.
     """
     keys = rows.values_list("pk", flat=True)[:limit]
     backend = _backend()
     if hasattr(backend, "keys_in_time"):
-        return backend.keys_in_time(keys, ms)
+        return backend.keys_in_time(keys, ms, walked)
     return list(keys)
 
 

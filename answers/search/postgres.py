@@ -547,13 +547,17 @@ def _in_time(sql, params, ms, **settings):
         raise
 
 
-def keys_in_time(keys, ms):
+def keys_in_time(keys, ms, walked=False):
     """The values of ``keys`` (a query of primary keys), or None where reading
-    them takes more than ``ms`` milliseconds (``_in_time``)."""
+    them takes more than ``ms`` milliseconds (``_in_time``). ``walked``: read
+    along an index in their order (``IN_ORDER``) where the planner's own way
+    reads and sorts them; None at once where its way is that walk."""
     if keys.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return []
     sql, params = keys.query.sql_with_params()
-    found = _in_time(sql, params, ms)
+    if walked and not any(node["Node Type"] == "Sort" for node in _nodes(_explain(sql, params))):
+        return None
+    found = _in_time(sql, params, ms, **(IN_ORDER if walked else {}))
     return None if found is None else [pk for (pk,) in found]
 
 
