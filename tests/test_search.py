@@ -544,21 +544,13 @@ def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every
 
 
 @postgres_only
-@pytest.mark.parametrize("common", [False, True])
 def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
-    anonymous, make_question, monkeypatch, analyse, walked, common
+    anonymous, make_question, monkeypatch, analyse, walked
 ):
     """Looked for among the newest ids first, then among the rest, a filter's index
     would be read twice; where the planner expects the filter to leave the first
     range well short, and its index rules out most of the word's matches, every
-    id is gathered at once. So too for a common word, whose first range is
-    otherwise walked (at a million questions, "health" asked by the members
-    named Williams: 13 of their matches among the newest 6,000 ids, then the
-    rest gathered; at once, 34 ms for the page, now 26)."""
-    from answers.search import postgres
-
-    if common:
-        monkeypatch.setattr(postgres, "COMMON", 0.0)  # every word's first range walked
+    id is gathered at once."""
     monkeypatch.setattr(views, "COUNT_LIMIT", 5)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     questions = [
@@ -582,7 +574,7 @@ def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
         assert headings(anonymous.get(LIST, {"q": "schools"})) == newest_matching(
             questions, "schools", 5
         )
-        assert walked == [common] and walked.lows[0] > questions[300].pk
+        assert walked == [False] and walked.lows[0] > questions[300].pk
 
 
 @postgres_only

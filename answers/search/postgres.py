@@ -138,8 +138,8 @@ def ranks(queryset, text, limit, dated=None, day=None, few=False):
     walk = common
     high = None
     probed = False
-    if low is not None and _at_once(queryset, text, limit, low, top, bottom):
-        low, walk = None, False
+    if not common and low is not None and _at_once(queryset, text, limit, low, top, bottom):
+        low = None
     while True:
         rows = _newest(
             queryset, text, limit - len(found), low, high, top, walk=walk, blocks=not common
@@ -239,11 +239,7 @@ def _at_once(queryset, text, limit, low, top, bottom):
     range well short (``FEW``): the rest would be gathered after it, reading
     that filter's index again. And only if the filter's index rules out most
     of what the words match: under a filter no index serves, every match of
-    the words would be read from the table to be tested. So too for a common
-    word, whose first range is otherwise walked: "health" asked by the
-    members named Williams, at a million questions, found 13 of their
-    matches among the newest 6,000 ids, and the rest was gathered after
-    (34 ms for the page; at once, 26).
+    the words would be read from the table to be tested.
 
     One plan (EXPLAIN, not run), of every id: the planner spreads a filter's
     matches evenly over the ids, so the first range's share of them is its
