@@ -381,7 +381,7 @@ class QuestionFilter(django_filters.FilterSet):
                 # Tabled by a day already; by the earlier day where both say.
                 dated = queryset if dated is None else dated
                 day = tabled_to if day is None else min(day, tabled_to)
-            return search.ranked(queryset, words, dated=dated, day=day, few=self._waited)
+            return search.ranked(queryset, words, dated=dated, day=day)
         if bound:
             if self.form.cleaned_data.get("answered_from"):
                 self._unbounded = queryset

@@ -69,20 +69,36 @@ def only_keys(rows, keys):
     date's index at a million questions (200 ms).
     """
     keys = list(keys)
+    index = _keys_at(rows)
+    if index is None:
+        return rows.filter(pk__any=keys)
+    listed = rows.query.where.children[index]
+    kept = set(listed.rhs)
+    rows = rows.all()
+    rows.query.where.children[index] = AnyOf(listed.lhs, [k for k in keys if k in kept])
+    return rows
+
+
+def by_keys(rows):
+    """Whether ``rows`` (a queryset) are bounded by a list of their primary keys
+    (``pk__any``), and so are few."""
+    return _keys_at(rows) is not None
+
+
+def _keys_at(rows):
+    """Where among ``rows``' conditions their list of primary keys is, or None."""
     where = rows.query.where
-    if where.connector == "AND" and not where.negated:
-        for index, child in enumerate(where.children):
-            lhs = getattr(child, "lhs", None)
-            if (
-                type(child) is AnyOf
-                and getattr(lhs, "target", None) == rows.model._meta.pk
-                and getattr(lhs, "alias", None) == rows.query.base_table
-            ):
-                kept = set(child.rhs)
-                rows = rows.all()
-                rows.query.where.children[index] = AnyOf(lhs, [k for k in keys if k in kept])
-                return rows
-    return rows.filter(pk__any=keys)
+    if where.connector != "AND" or where.negated:
+        return None
+    for index, child in enumerate(where.children):
+        lhs = getattr(child, "lhs", None)
+        if (
+            type(child) is AnyOf
+            and getattr(lhs, "target", None) == rows.model._meta.pk
+            and getattr(lhs, "alias", None) == rows.query.base_table
+        ):
+            return index
+    return None
 
 
 def key_chunks(values):

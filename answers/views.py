@@ -198,7 +198,8 @@ def paginate(
     if first_keys is not None and count is None and number > 1:
         # A page past the limit shows the last, which ends at the limit. The
         # first page's rows are met soon, walking.
-        keys = first_keys(min(number * per_page, limit or COUNT_LIMIT), (limit or COUNT_LIMIT) + 1)
+        most = limit or COUNT_LIMIT
+        keys = first_keys(min(number * per_page, most), most + 1)
     paginator = CappedPaginator(queryset, per_page, limit=limit, newest_keys=keys, counted=counted)
     if count is not None:
         paginator.known_count(count)

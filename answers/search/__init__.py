@@ -150,13 +150,12 @@ class Ranked:
 
     ordered = True
 
-    def __init__(self, queryset, text, limit, dated=None, day=None, few=False):
+    def __init__(self, queryset, text, limit, dated=None, day=None):
         self.queryset = queryset
         self.text = text
         self.limit = limit
         self.dated = dated
         self.day = day
-        self.few = few
         self.snippets = False
         self._ranks = None
 
@@ -168,7 +167,7 @@ class Ranked:
                 []
                 if empty
                 else _backend().ranks(
-                    self.queryset, self.text, self.limit + 1, self.dated, self.day, self.few
+                    self.queryset, self.text, self.limit + 1, self.dated, self.day
                 )
             )
             # Best first; ties newest tabled (undated last), then newest added.
@@ -213,12 +212,12 @@ class Ranked:
         return self.iterator()
 
     def with_snippets(self):
-        ranked = Ranked(self.queryset, self.text, self.limit, self.dated, self.day, self.few)
+        ranked = Ranked(self.queryset, self.text, self.limit, self.dated, self.day)
         ranked._ranks, ranked.snippets = self._ranks, True
         return ranked
 
 
-def ranked(queryset, text, limit=None, dated=None, day=None, few=False):
+def ranked(queryset, text, limit=None, dated=None, day=None):
     """Matching questions best first, among the ``limit`` most recently added matches.
 
     ``queryset`` must already be narrowed by :func:`matching` (and any other
@@ -226,12 +225,11 @@ def ranked(queryset, text, limit=None, dated=None, day=None, few=False):
     ``dated``: the same rows with a bound on the tabling date that leaves
     none of them out (answered by a day: ``filters.tabled_by``), from which
     the most recently tabled can be read (``postgres.ranks``); ``day``: that
-    bound, the latest day any of them was tabled. ``few``: ``queryset`` is
-    bounded to a few keys (:func:`waited_keys`), read at once.
+    bound, the latest day any of them was tabled.
     """
     if not is_searchable(text):
         return queryset.none()
-    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day, few)
+    return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day)
 
 
 def with_snippets(rows, text):

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from answers.columns import Stored, answer_date
+from answers.lookups import by_keys
 
 from . import START, STOP
 from .query import parse
@@ -85,13 +86,13 @@ MARGIN = 1.5
 WALK_MARGIN = 1.1
 
 
-def ranks(queryset, text, limit, dated=None, day=None, few=False):
+def ranks(queryset, text, limit, dated=None, day=None):
     """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches
     (or, where a common word's filter leaves none among the newest ids, or
     answers given by a day leave none, the most recently tabled:
     ``_newest_tabled``, read from ``dated`` where given, the same rows
-    bounded by that ``day``). ``few``: ``queryset`` is bounded to a few keys
-    (``waited_keys``), and its matches are read at once.
+    bounded by that ``day``). Bounded by a list of keys (the questions that
+    waited: ``waited_keys``), its matches are few, and read at once.
 
     The newest matches are chosen first, with their vectors, and only they
     are ranked: in one query level, PostgreSQL would rank every match before
@@ -127,7 +128,7 @@ def ranks(queryset, text, limit, dated=None, day=None, few=False):
     rest by reading a date's index rather than through bitmaps, the rest is
     walked if the planner costs that walk less.
     """
-    if few:
+    if by_keys(queryset):
         return _newest(queryset, text, limit, None, None, None, walk=False, blocks=False)
     found = []
     low, top, share, bottom = first_range(text, limit)
@@ -557,7 +558,12 @@ def keys_in_time(keys, ms, walked=False):
     sql, params = keys.query.sql_with_params()
     if walked and not any(node["Node Type"] == "Sort" for node in _nodes(_explain(sql, params))):
         return None
-    found = _in_time(sql, params, ms, **(IN_ORDER if walked else {}))
+    return _keys_in_time(sql, params, ms, **(IN_ORDER if walked else {}))
+
+
+def _keys_in_time(sql, params, ms, **settings):
+    """The keys ``sql`` reads (one column), or None past ``ms`` (``_in_time``)."""
+    found = _in_time(sql, params, ms, **settings)
     return None if found is None else [pk for (pk,) in found]
 
 
@@ -614,11 +620,8 @@ def waited_keys(questions, tabled_to, answered_from, text=None):
         )
         .values_list("pk", flat=True)[: WAITED_KEYS + 1]
     )
-    sql, params = waited.query.sql_with_params()
-    found = _in_time(sql, params, WAITED_MS, **IN_ORDER)
-    if found is None or len(found) > WAITED_KEYS:
-        return None
-    return [pk for (pk,) in found]
+    found = _keys_in_time(*waited.query.sql_with_params(), WAITED_MS, **IN_ORDER)
+    return None if found is None or len(found) > WAITED_KEYS else found
 
 
 # The time a deep page of a list without words has to gather its keys
@@ -665,8 +668,7 @@ def gathered_keys(rows, wanted, upto):
     passed = upto * _index_entries(walked["Index Name"]) / walked["Plan Rows"]
     if scan["Plans"][0]["Plan Rows"] * VISIT_ROWS >= passed:
         return None
-    found = _in_time(sql, params, GATHER_MS, enable_indexscan="off")
-    return None if found is None else [pk for (pk,) in found]
+    return _keys_in_time(sql, params, GATHER_MS, enable_indexscan="off")
 
 
 # Each index's entries, by ANALYZE, and when they were read.
@@ -675,8 +677,8 @@ _indexes = {}
 
 def _index_entries(name):
     """How many entries the index ``name`` holds (0 before ANALYZE has seen it)."""
-    read, entries = _indexes.get(name, (None, 0))
-    if read is None or time.monotonic() - read > SHARES_SECONDS:
+
+    def read():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT greatest(reltuples, 0) FROM pg_class "
@@ -684,9 +686,19 @@ def _index_entries(name):
                 [name],
             )
             row = cursor.fetchone()
-        entries = row[0] if row else 0
-        _indexes[name] = (time.monotonic(), entries)
-    return entries
+        return row[0] if row else 0
+
+    return _remembered(_indexes, name, read)
+
+
+def _remembered(store, key, read):
+    """``read()``, kept in ``store`` under ``key`` for ``SHARES_SECONDS``: what
+    ANALYZE found changes slowly."""
+    when, value = store.get(key, (None, None))
+    if when is None or time.monotonic() - when > SHARES_SECONDS:
+        value = read()
+        store[key] = (time.monotonic(), value)
+    return value
 
 
 def _walks(plan):
@@ -1201,16 +1213,16 @@ def _plain(date):
 def _column_stats(column):
     """``(rows, null share, common values, their shares, histogram bounds)`` of a
     date column of questions, or None before ANALYZE has seen it."""
-    read, stats = _columns.get(column, (None, None))
-    if read is None or time.monotonic() - read > SHARES_SECONDS:
+
+    def read():
         with connection.cursor() as cursor:
             cursor.execute(_COLUMN_STATS, [column])
             row = cursor.fetchone()
         # A column of few values has them all among the common ones, and no
         # histogram.
-        stats = row if row and row[0] and row[0] > 0 and (row[4] or row[2]) else None
-        _columns[column] = (time.monotonic(), stats)
-    return stats
+        return row if row and row[0] and row[0] > 0 and (row[4] or row[2]) else None
+
+    return _remembered(_columns, column, read)
 
 
 def _layout(stats):

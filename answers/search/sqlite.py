@@ -60,9 +60,9 @@ def _joined(queryset, text, select):
     )
 
 
-def ranks(queryset, text, limit, dated=None, day=None, few=False):
+def ranks(queryset, text, limit, dated=None, day=None):
     """``[(pk, rank, date_tabled)]`` of the ``limit`` most recently added matches
-    (``dated``, ``day`` and ``few`` are for PostgreSQL's way of finding them).
+    (``dated`` and ``day`` are for PostgreSQL's way of finding them).
 
     The newest matches are chosen first and only they are ranked: asked in
     one query, SQLite would rank every match before keeping the newest.
