@@ -459,6 +459,50 @@ def test_a_common_word_under_a_filter_no_index_serves_is_walked_not_gathered(
         assert walked[:2] == [True, False]
 
 
+@postgres_only
+@pytest.mark.parametrize("visit_rows", [10, 0.1])
+def test_gathering_costs_at_least_the_matches_the_ids_searched_so_far_promise(
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked, visit_rows
+):
+    """The planner takes a word and a filter as unrelated, and where the word is
+    the filter's subject ("energy" in the energy department's questions) it
+    expects a few of the rows gathering reads. Every match is read, and the
+    ids searched so far promise how many the rest holds: gathering is costed
+    at least at those, so the rest is walked where they cost more than the
+    walk (each read as ``VISIT_ROWS`` rows walked), and gathered where less.
+    The same rows either way."""
+    postgres = few_ranked
+    monkeypatch.setattr(postgres, "WALK_IDS", 0)
+    monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+    monkeypatch.setattr(postgres, "VISIT_ROWS", visit_rows)
+    # The planner expects one row read, however many there are.
+    rows_visited = postgres._rows_visited
+    monkeypatch.setattr(
+        postgres, "_rows_visited", lambda plan: None if rows_visited(plan) is None else 1
+    )
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            department=(
+                "Department for Education" if n % 10 == 0 or n == 195 else "Ministry of Justice"
+            ),
+        )
+        for n in range(200)
+    ]
+    with planner_without("seqscan", "indexscan"):
+        analyse()
+        education = questions[0].department
+        expected = newest_matching(
+            [q for q in questions if q.department == education], "schools", 5
+        )
+        got = headings(anonymous.get(LIST, {"q": "schools", "department": education.pk}))
+    assert got == expected and len(got) == 5
+    # The newest five ids held one match, and promise 39 in the 195 below:
+    # 390 rows' worth gathered against a walk of 30, or 3.9.
+    assert walked[:2] == [True, visit_rows > 1]
+
+
 def _answered_but_the_newest(make_question, tabled, days_apart=0, answered_by=None):
     """200 questions about schools, tabled ``days_apart`` from ``tabled`` on, each
     answered three days after (by ``answered_by``) but the newest twenty, save
