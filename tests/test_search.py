@@ -378,6 +378,21 @@ def walked(monkeypatch):
     return ways
 
 
+def _schools_in_education_one_in_ten(make_question):
+    """200 questions about schools, every tenth (and the fifth newest) to the
+    Department for Education, the rest to the Ministry of Justice."""
+    return [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            department=(
+                "Department for Education" if n % 10 == 0 or n == 195 else "Ministry of Justice"
+            ),
+        )
+        for n in range(200)
+    ]
+
+
 @postgres_only
 @pytest.mark.parametrize("narrow", [False, True])
 def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
@@ -391,16 +406,7 @@ def test_a_common_word_thinned_by_a_filter_is_gathered_beyond_its_first_range(
         monkeypatch.setattr(postgres, "WALK_IDS", 0)
         monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
         monkeypatch.setattr(postgres, "VISIT_ROWS", 0)
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            department=(
-                "Department for Education" if n % 10 == 0 or n == 195 else "Ministry of Justice"
-            ),
-        )
-        for n in range(200)
-    ]
+    questions = _schools_in_education_one_in_ten(make_question)
     analyse()
     education = questions[0].department
     expected = newest_matching([q for q in questions if q.department == education], "schools", 5)
@@ -480,16 +486,7 @@ def test_gathering_costs_at_least_the_matches_the_ids_searched_so_far_promise(
     monkeypatch.setattr(
         postgres, "_rows_visited", lambda plan: None if rows_visited(plan) is None else 1
     )
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            department=(
-                "Department for Education" if n % 10 == 0 or n == 195 else "Ministry of Justice"
-            ),
-        )
-        for n in range(200)
-    ]
+    questions = _schools_in_education_one_in_ten(make_question)
     with planner_without("seqscan", "indexscan"):
         analyse()
         education = questions[0].department
@@ -1624,6 +1621,11 @@ def test_a_list_tabled_by_a_day_and_answered_from_a_later_one_reads_those_that_w
                     assert twice == [], filters
 
 
+def _newest_tabled_first(questions):
+    """``questions`` as a list shows them by default: newest tabled first."""
+    return sorted(questions, key=lambda q: (q.date_tabled, q.pk), reverse=True)
+
+
 @pytest.mark.parametrize("gathered", [True, False])
 def test_a_deep_page_of_a_list_without_words_past_its_count_gathers_its_few_matches(
     anonymous, make_question, monkeypatch, analyse, gathered
@@ -1663,11 +1665,7 @@ def test_a_deep_page_of_a_list_without_words_past_its_count_gathers_its_few_matc
         for n in range(45)
     ]
     analyse()
-    listed = sorted(
-        (q for q in made if q.asking_member.name == "Ann Williams"),
-        key=lambda q: (q.date_tabled, q.pk),
-        reverse=True,
-    )
+    listed = _newest_tabled_first(q for q in made if q.asking_member.name == "Ann Williams")
     for filters, rows, few in (
         (
             {"member": "Williams", "minister": "Smith"},
@@ -1728,11 +1726,7 @@ def test_a_deep_page_the_planner_would_gather_anyway_reads_its_matches_once(
         for n in range(300)
     ]
     analyse()
-    listed = sorted(
-        (q for q in made if q.asking_member.name == "Ann Williams"),
-        key=lambda q: (q.date_tabled, q.pk),
-        reverse=True,
-    )
+    listed = _newest_tabled_first(q for q in made if q.asking_member.name == "Ann Williams")
     for steered, once in ((("seqscan",), True), (("seqscan", "sort"), False)):
         with planner_without(*steered), CaptureQueriesContext(connection) as queries:
             response = anonymous.get(LIST, {"member": "Williams", "page": 2})
