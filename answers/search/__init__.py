@@ -49,6 +49,13 @@ def _backend():
     return sqlite
 
 
+def _offered(name, default, *args):
+    """The backend's ``name`` of ``args``, or ``default`` where the backend has
+    no such way (SQLite's reads every match, and needs none)."""
+    way = getattr(_backend(), name, None)
+    return default if way is None else way(*args)
+
+
 def is_searchable(text):
     """Whether ``text`` holds a word to look for (not only stop words or exclusions)."""
     return bool(parse(text).positive)
@@ -68,10 +75,7 @@ def unindexed_wide_bounds(rows, columns=None, ending=()):
     the span has no start ("on or before" a day). Only on PostgreSQL
     (``postgres.unindexed_wide_bounds``); elsewhere ``rows`` as they are.
     """
-    backend = _backend()
-    if not hasattr(backend, "unindexed_wide_bounds"):
-        return rows
-    return backend.unindexed_wide_bounds(rows, columns, ending)
+    return _offered("unindexed_wide_bounds", rows, rows, columns, ending)
 
 
 def keys_in_time(rows, limit, ms, walked=False):
@@ -94,10 +98,7 @@ def waited_keys(questions, tabled_to, answered_from, text=None):
     None, and the list (a search for ``text``, where given) reads them its
     own way. Only on PostgreSQL (``postgres.waited_keys``).
     """
-    backend = _backend()
-    if not hasattr(backend, "waited_keys"):
-        return None
-    return backend.waited_keys(questions, tabled_to, answered_from, text)
+    return _offered("waited_keys", None, questions, tabled_to, answered_from, text)
 
 
 def gathered_keys(rows, wanted, upto):
@@ -106,10 +107,7 @@ def gathered_keys(rows, wanted, upto):
     match and sorting them is quicker than walking the list; or None. Only on
     PostgreSQL (``postgres.gathered_keys``).
     """
-    backend = _backend()
-    if not hasattr(backend, "gathered_keys"):
-        return None
-    return backend.gathered_keys(rows, wanted, upto)
+    return _offered("gathered_keys", None, rows, wanted, upto)
 
 
 def newest_keys(
@@ -127,11 +125,18 @@ def newest_keys(
 
     Only on PostgreSQL (``postgres.newest_keys``).
     """
-    backend = _backend()
-    if not hasattr(backend, "newest_keys"):
-        return None
-    return backend.newest_keys(
-        queryset, text, column, wanted, upto, before, after, implied, tabled_before
+    return _offered(
+        "newest_keys",
+        None,
+        queryset,
+        text,
+        column,
+        wanted,
+        upto,
+        before,
+        after,
+        implied,
+        tabled_before,
     )
 
 

@@ -570,7 +570,7 @@ def keys_in_time(keys, ms, walked=False):
     if keys.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return []
     sql, params = keys.query.sql_with_params()
-    if walked and not any(node["Node Type"] == "Sort" for node in _nodes(_explain(sql, params))):
+    if walked and not _sorts(_explain(sql, params)):
         return None
     return _keys_in_time(sql, params, ms, **(IN_ORDER if walked else {}))
 
@@ -669,18 +669,17 @@ def gathered_keys(rows, wanted, upto):
     if not isinstance(first, OrderBy):
         return None
     keys = rows.values_list("pk", flat=True)
-    own = _explain(*keys[:upto].query.sql_with_params())
-    if _heap_scan(own) is not None and any(node["Node Type"] == "Sort" for node in _nodes(own)):
+    page = keys[:upto].query.sql_with_params()
+    own = _explain(*page)
+    if _heap_scan(own) is not None and _sorts(own):
         # The planner's own way to the page reads every match and sorts
         # them: read once, they are the count and the page. Counted first,
         # then read again for the page, the matches of a department's
         # questions asked by the members named Gill and answered late took
         # the indexes' bitmaps twice (at a million questions, 32 ms and 39).
-        with connection.cursor() as cursor:
-            cursor.execute(*keys[:wanted].query.sql_with_params())
-            return [pk for (pk,) in cursor.fetchall()]
+        return list(keys[:wanted])
     with _in_order():
-        walk = _explain(*keys[:upto].query.sql_with_params())
+        walk = _explain(*page)
     walked = next(
         (n for n in _nodes(walk) if n["Node Type"] in ("Index Scan", "Index Only Scan")), None
     )
@@ -728,6 +727,11 @@ def _remembered(store, key, read):
     return value
 
 
+def _sorts(plan):
+    """Whether the plan sorts what it reads (rather than reading it in order)."""
+    return any(node["Node Type"] == "Sort" for node in _nodes(plan))
+
+
 def _walks(plan):
     """Whether the plan reads an index in order (rather than gathering through bitmaps)."""
     return any(node["Node Type"] in ("Index Scan", "Index Only Scan") for node in _nodes(plan))
@@ -738,12 +742,11 @@ def _seeks(plan, column):
     ``column`` and gives the rows in the order wanted: an index read and
     then sorted is read whole, from its oldest entry to the bound (at a
     million questions, the 231,000 tabled by 2016, 190 ms)."""
-    nodes = list(_nodes(plan))
-    sorted_after = any(node["Node Type"] == "Sort" for node in nodes)
+    sorted_after = _sorts(plan)
     return not any(
         node["Node Type"] in ("Index Scan", "Index Only Scan")
         and (sorted_after or column not in node.get("Index Cond", ""))
-        for node in nodes
+        for node in _nodes(plan)
     )
 
 
