@@ -24,13 +24,13 @@ class AnyOf(In):
     # How PostgreSQL is asked: the column, the array, the array's type.
     template = "{lhs} = ANY(%s::{type}[])"
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler, connection, template=None):
         if not self.rhs_is_direct_value():
             return self.as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
-        sql = self.template.format(lhs=lhs, type=field.db_type(connection))
+        sql = (template or self.template).format(lhs=lhs, type=field.db_type(connection))
         return sql, [*lhs_params, values]
 
 
@@ -44,11 +44,18 @@ class AmongOf(AnyOf):
     reading the words' entries again: "health" by the eleven members named
     Williams read its 182,000 entries eleven times. Nothing else reads the
     column this way: lists and pages by a member, without words, keep
-    ``__any`` and the member's own B-tree index.
+    ``__any`` and the member's own B-tree index; and so does a search's
+    range of ids walked, where the text index is not read
+    (``search.postgres._newest_sql``).
     """
 
     lookup_name = "among"
     template = "ARRAY[{lhs}] && %s::{type}[]"
+
+    def as_postgresql(self, compiler, connection):
+        if getattr(compiler.query, "walk_search", False):
+            return super().as_postgresql(compiler, connection, AnyOf.template)
+        return super().as_postgresql(compiler, connection)
 
 
 # Relations keep lookups of their own, so they register them too (for ids only).

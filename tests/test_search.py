@@ -365,6 +365,7 @@ def walked(monkeypatch):
 
     class Ways(list):
         lows = []  # each range's lowest id, not included (None: no bound)
+        through = []  # whether each was read through a filter's own index
 
     ways = Ways()
     newest = postgres._newest
@@ -372,6 +373,7 @@ def walked(monkeypatch):
     def spy(queryset, text, limit, low, *args, walk, **kwargs):
         ways.append(walk)
         ways.lows.append(low)
+        ways.through.append(kwargs.get("through", False))
         return newest(queryset, text, limit, low, *args, walk=walk, **kwargs)
 
     monkeypatch.setattr(postgres, "_newest", spy)
@@ -582,6 +584,58 @@ def test_a_filter_the_newest_questions_lack_has_the_next_ids_walked_before_every
         assert len(walked) == 2
     else:
         assert walked[:2] == [True, False] and walked.lows[1] is None
+
+
+@postgres_only
+@pytest.mark.parametrize("entry_rows", [0, 10])
+def test_a_walked_range_of_a_members_questions_is_read_through_their_own_index(
+    anonymous, make_question, monkeypatch, few_ranked, analyse, walked, entry_rows
+):
+    """The members named Jenkins ask one question in ten, nearly all about schools:
+    walked, a range of ids reads ten rows for each of theirs. Read through the
+    askers' own index, their rows in the range are read from the table, each
+    costed as ``VISIT_ROWS`` walked, after the index's every entry for them
+    (``FILTER_ENTRY_ROWS`` each): chosen where that costs less than the walk,
+    and walked otherwise. The same rows either way."""
+    postgres = few_ranked
+    # At a fiftieth of the scale: a range read through the index from 20 ids.
+    monkeypatch.setattr(postgres, "WALK_IDS", 20)
+    monkeypatch.setattr(postgres, "WALK_PER_ENTRY", 0)
+    monkeypatch.setattr(postgres, "FILTER_ENTRY_ROWS", entry_rows)
+    questions = [
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about schools.",
+            # Every tenth, but none among the newest twenty save the very newest.
+            asked_by=(
+                ("Sue Jenkins" if n % 20 else "Tom Jenkins")
+                if (n % 10 == 0 and n < 380) or n == 399
+                else None
+            ),
+        )
+        for n in range(400)
+    ]
+    with planner_without("seqscan"):
+        analyse()
+        theirs = [q for q in questions if q.asking_member_id]
+        expected = newest_matching(theirs, "schools", 5)
+        got = headings(anonymous.get(LIST, {"q": "schools", "member": "Jenkins"}))
+    assert got == expected and len(got) == 5
+    # The newest ids held one of theirs: the rest of the ranges read their
+    # index where its 39 entries cost nothing, and are walked where each
+    # costs ten rows.
+    assert walked.through[0] is False
+    assert walked.through[1:] and all(walked.through[1:]) is (entry_rows == 0)
+    # Bounded by the tabling date, which their index holds too, they are
+    # walked: the rows of a date lie among the ids of their day, and the
+    # index's share of every id says nothing of a range's.
+    walked.through.clear()
+    with planner_without("seqscan"):
+        got = headings(
+            anonymous.get(LIST, {"q": "schools", "member": "Jenkins", "tabled_from": "2025-01-01"})
+        )
+    assert got == expected
+    assert walked.through and not any(walked.through)
 
 
 @postgres_only
