@@ -415,9 +415,8 @@ class QuestionFilter(django_filters.FilterSet):
         of the department's questions up, in 98.
 
         A search bounded by its dates from a day only (tabled or answered
-        since), where that keeps enough questions to be read without the
-        date's index, has its matches at the newest end of the table, which a
-        count in any order reads last: it is counted as its newest matches
+        since) has its matches at the newest end of the table, which a count
+        in any order reads last: it is counted as its newest matches
         (``search.counted_newest``). At a million questions, "schools"
         tabled since 2019, newest tabled first, read 20,000 older matches to
         count 1,001 (120 ms).
@@ -425,13 +424,10 @@ class QuestionFilter(django_filters.FilterSet):
         rows = self._unbounded
         if self.ranked or self._counted_dates() is None:
             return rows
-        rows = self.qs if rows is None else rows
-        counted = self.countable(rows)
+        counted = self.countable(self.qs if rows is None else rows)
         cleaned = self.form.cleaned_data
         since = cleaned.get("tabled_from") or cleaned.get("answered_from")
-        until = cleaned.get("tabled_to") or cleaned.get("answered_to")
-        # ``counted is not rows``: a bound wide enough to be read without its index.
-        if since and not until and counted is not rows:
+        if since and not (cleaned.get("tabled_to") or cleaned.get("answered_to")):
             return search.counted_newest(counted, cleaned.get("q"))
         return counted
 
