@@ -413,23 +413,11 @@ class QuestionFilter(django_filters.FilterSet):
         The answer's date keeps its index: a department's answers since 2019
         are counted along it in 20 ms, and without it, read from the oldest
         of the department's questions up, in 98.
-
-        A search bounded by its dates from a day only (tabled or answered
-        since) has its matches at the newest end of the table, which a count
-        in any order reads last: it is counted as its newest matches
-        (``search.counted_newest``). At a million questions, "schools"
-        tabled since 2019, newest tabled first, read 20,000 older matches to
-        count 1,001 (120 ms).
         """
         rows = self._unbounded
         if self.ranked or self._counted_dates() is None:
             return rows
-        counted = self.countable(self.qs if rows is None else rows)
-        cleaned = self.form.cleaned_data
-        since = cleaned.get("tabled_from") or cleaned.get("answered_from")
-        if since and not (cleaned.get("tabled_to") or cleaned.get("answered_to")):
-            return search.counted_newest(counted, cleaned.get("q"))
-        return counted
+        return self.countable(self.qs if rows is None else rows)
 
     def countable(self, rows):
         """``rows`` (the list's, or every match of it, for an export) with the bounds

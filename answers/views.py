@@ -80,11 +80,7 @@ class CappedPaginator(Paginator):
             self._ordered = self.newest_keys[: self.limit]
             return self._capped_at_limit(len(self.newest_keys))
         if hasattr(rows, "values"):
-            counted = rows if self.counted is None else self.counted
-            if isinstance(counted, search.Ranked):
-                keys = counted.keys()  # ``QuestionFilter.counted_rows``: the newest matches
-            else:
-                keys = matching_keys(counted, self.limit + 1)
+            keys = matching_keys(rows if self.counted is None else self.counted, self.limit + 1)
             counted = len(keys)
             if counted <= self.limit:
                 self._keys = keys

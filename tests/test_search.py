@@ -639,49 +639,6 @@ def test_a_walked_range_of_a_members_questions_is_read_through_their_own_index(
 
 
 @postgres_only
-@pytest.mark.parametrize("newer", [3, 8])
-def test_a_search_since_a_day_is_counted_from_its_newest_matches(
-    anonymous, make_question, monkeypatch, few_ranked, analyse, newer
-):
-    """Tabled since a day, a search's matches are the newest questions: counted in
-    any order, the database reads the older matches first, and at a million
-    questions passed 20,000 of them to count 1,001. Counted from the newest
-    ids down instead, the count is the same: exact where they are few (and
-    their keys choose the page), capped at the limit where they are more.
-    Bounded to a day as well, the list is counted as before."""
-    postgres = few_ranked
-    calls = []
-    ranks = postgres.ranks
-
-    def spy(*args, **kwargs):
-        calls.append(args[1])
-        return ranks(*args, **kwargs)
-
-    monkeypatch.setattr(postgres, "ranks", spy)
-    questions = [
-        make_question(
-            heading=f"Q{n}",
-            text="To ask about schools.",
-            date_tabled=datetime.date(2015, 3, 2) if n < 40 else datetime.date(2025, 3, 2),
-        )
-        for n in range(40 + newer)
-    ]
-    analyse()
-    since = {"q": "schools", "tabled_from": "2025-01-01", "sort": "newest_tabled"}
-    response = anonymous.get(LIST, since)
-    paginator = response.context["page"].paginator
-    assert (paginator.count, paginator.capped) == (min(newer, 5), newer > 5)
-    assert headings(response) == newest_matching(questions[40:], "schools", 5)
-    assert calls == ["schools"]
-    # Since and by a day: counted as before, in any order.
-    calls.clear()
-    response = anonymous.get(LIST, {**since, "tabled_to": "2025-12-31"})
-    assert response.context["page"].paginator.count == min(newer, 5)
-    assert headings(response) == newest_matching(questions[40:], "schools", 5)
-    assert calls == []
-
-
-@postgres_only
 def test_a_word_a_filter_thins_well_short_is_gathered_from_every_id_at_once(
     anonymous, make_question, monkeypatch, analyse, walked
 ):

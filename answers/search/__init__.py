@@ -183,10 +183,6 @@ class Ranked:
     def count(self):
         return len(self._ranking())
 
-    def keys(self):
-        """The primary keys of the matches ranked, best first."""
-        return [pk for pk, _ in self._ranking()]
-
     __len__ = count
 
     def exists(self):
@@ -239,18 +235,6 @@ def ranked(queryset, text, limit=None, dated=None, day=None):
     if not is_searchable(text):
         return queryset.none()
     return Ranked(queryset, text, RANK_LIMIT if limit is None else limit, dated, day)
-
-
-def counted_newest(rows, text):
-    """``rows`` (a search's matches, to count up to ``RANK_LIMIT``) as their newest
-    matches, on PostgreSQL: a :class:`Ranked`, whose ``keys`` are read from
-    the newest ids down (``postgres.ranks``), where the matches lie at the
-    newest end (a search bounded from a day). Elsewhere ``rows``: SQLite's
-    search reads every match whichever way it is counted.
-    """
-    if connection.vendor != "postgresql" or not is_searchable(text):
-        return rows
-    return Ranked(rows, text, RANK_LIMIT)
 
 
 def with_snippets(rows, text):
