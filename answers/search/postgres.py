@@ -359,9 +359,9 @@ def _walk_cost(queryset, text, limit, top, bottom):
     (EXPLAIN, not run) of every id through bitmaps, made when first asked;
     the words alone, or a filter no such index serves, cost the width.
     """
-    if len(queryset.query.where.children) < 2:  # the words alone
-        return lambda ids: ids
-    share = None
+    # The words alone have no filter's index to read; otherwise the share
+    # is planned when first asked for.
+    share = 0 if len(queryset.query.where.children) < 2 else None
 
     def cost(ids):
         nonlocal share
