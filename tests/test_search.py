@@ -959,7 +959,7 @@ def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either
         for probe, walk_rows, visits, in_time, gathered in cases:
             with monkeypatch.context() as patch:
                 patch.setattr(postgres, "PROBE_ROWS", probe)
-                patch.setattr(postgres, "WALK_ROWS", walk_rows)
+                patch.setattr(postgres, "REST_WALK_ROWS", walk_rows)
                 patch.setattr(postgres, "_rows_visited", lambda plan, visits=visits: visits)
                 if in_time:
                     patch.setattr(postgres, "_in_time", in_time)
@@ -970,6 +970,24 @@ def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either
             assert first_walks == [True]
             read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
             assert any('"date_tabled" + 0) DESC' in q for q in read) == gathered, visits
+        # Gathered, the filter's own day (which the walked rows' day implies)
+        # is read through no index where it keeps most questions (``WIDE``),
+        # and may be intersected with the date's index where it keeps few.
+        for wide, plain in ((0.0, True), (2.0, False)):
+            with monkeypatch.context() as patch:
+                patch.setattr(postgres, "PROBE_ROWS", 1)
+                patch.setattr(postgres, "REST_WALK_ROWS", 0)
+                patch.setattr(postgres, "_rows_visited", lambda plan: 0)
+                patch.setattr(postgres, "WIDE", wide)
+                with CaptureQueriesContext(connection) as queries:
+                    got = headings(anonymous.get(LIST, answered_by))
+            assert got == expected
+            read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
+            gathered = [q for q in read if '"date_tabled" + 0) DESC' in q]
+            assert len(gathered) == 1, wide
+            day = "'2025-01-31'::date"
+            assert (f'"answers_question"."date_tabled" + 0) <= {day}' in gathered[0]) == plain
+            assert (f'"answers_question"."date_tabled" <= {day}' in gathered[0]) != plain
         # Fewer rows tabled by the day than a first walk: walked as before.
         first_walks.clear()
         assert headings(anonymous.get(LIST, answered_by)) == expected
@@ -1345,8 +1363,9 @@ def test_a_window_of_dates_ends_at_a_to_date():
     stats = (1000.0, 0.0, None, None, day)
     # The newest 250 rows are in the bins from the 8th.
     assert _since(stats, 250) == (day[7], pytest.approx(300))
-    # Up to the 6th: the bins from the 3rd to the 6th, not those after it.
-    assert _since(stats, 250, day[5]) == (day[2], pytest.approx(300))
+    # Up to the 6th: the bins from the 3rd to the 6th, not those after it;
+    # and counted, the rows of the 6th itself (its bin, one day, to the next).
+    assert _since(stats, 250, day[5]) == (day[2], pytest.approx(400))
     assert _since(stats, 2000, day[5]) == (None, 0)
     # Rows between two days: every bin that reaches into the span.
     assert _between(stats, None, day[5]) == pytest.approx(600)
@@ -1354,7 +1373,12 @@ def test_a_window_of_dates_ends_at_a_to_date():
     assert _between(stats, day[9], None) == pytest.approx(200)
     # A common value counts on its own day.
     common = (1000.0, 0.0, [day[4]], [0.5], day)
-    assert _since(common, 500, day[5]) == (day[4], pytest.approx(500 + 50))
+    assert _since(common, 500, day[5]) == (day[4], pytest.approx(500 + 50 + 50))
+    # A day within a bin of ten days: its rows to that day, by their days.
+    tens = [datetime.date(2024, 1, 1) + datetime.timedelta(days=10 * n) for n in range(11)]
+    decades = (1000.0, 0.0, None, None, tens)
+    assert _since(decades, 150, datetime.date(2024, 1, 25)) == (tens[0], pytest.approx(250))
+    assert _since(decades, 150, tens[-1]) == (tens[8], pytest.approx(200))
     assert _between(common, None, day[3]) == pytest.approx(50 * 4)
     assert _between(common, day[4], day[4]) == pytest.approx(50 * 2 + 500)
 
