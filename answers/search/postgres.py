@@ -600,7 +600,7 @@ def _tabled_from(rows, text, limit, day):
     # (182,000) rather than read the text index for those members alone. So
     # are the filter's own bounds on the dates where together they keep most
     # questions (``unindexed_wide_bounds``; the walked rows' day implies its
-    # "tabled by"): offered it, the planner intersected the text index's
+    # "tabled by"): offered one, the planner intersected the text index's
     # entries of "housing" asked by the members named Robertson (7,900) with
     # every question tabled by mid-2022 (656,000, 26 ms) to rule out 2,900
     # rows (52 ms against 33 at a million questions).
