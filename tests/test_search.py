@@ -1355,6 +1355,51 @@ def test_a_deep_page_between_dates_gives_the_lists_own_rows(anonymous, dated_mat
         assert spans == [(column, *span)], (sort, field)
 
 
+@postgres_only
+def test_a_window_of_answers_is_read_through_its_dates_rather_than_a_tabling_bound(
+    make_question, monkeypatch, analyse
+):
+    """``_window_read``: newest answered first and tabled by a day, a window of
+    the answers' dates is read through their index. Where the planner would
+    read the tabling bound's own index instead (it does not intersect both),
+    a bound that keeps most questions is offered to no index; where it reads
+    the window's dates already, or the bound keeps few, nothing changes.
+    The rows are the same every way."""
+    from answers.search import postgres
+
+    for n in range(40):
+        tabled = datetime.date(2024, 1, 1) + datetime.timedelta(days=5 * n)
+        make_question(
+            heading=f"Q{n}",
+            text="To ask about ferries.",
+            date_tabled=tabled,
+            date_answered=tabled + datetime.timedelta(days=10),
+        )
+    analyse()
+    day = datetime.date(2024, 6, 30)
+    since = datetime.date(2024, 5, 1)
+    window = postgres._from_day(Question.objects.filter(date_tabled__lte=day), "answer_date", since)
+    expected = sorted(window.values_list("pk", flat=True))
+    assert expected
+    plain = '"date_tabled" + 0) <='
+
+    def read(*, plan_reads, wide, tabled=day):
+        node = {"Node Type": "Bitmap Index Scan", "Index Cond": "(answer_date >= x)"}
+        plan = {"Node Type": "Bitmap Heap Scan", "Plans": [node if plan_reads else {}]}
+        with monkeypatch.context() as patch:
+            patch.setattr(postgres, "_explain", lambda sql, params: plan)
+            patch.setattr(postgres, "WIDE", 0.0 if wide else 2.0)
+            rows = postgres._window_read(window, "answer_date", tabled)
+            sql = str(rows.query)
+            assert sorted(rows.values_list("pk", flat=True)) == expected
+        return plain in sql
+
+    assert read(plan_reads=False, wide=True)
+    assert not read(plan_reads=True, wide=True)
+    assert not read(plan_reads=False, wide=False)
+    assert not read(plan_reads=False, wide=True, tabled=None)
+
+
 def test_a_window_of_dates_ends_at_a_to_date():
     """From ANALYZE's histogram: ten bins of 100 rows, one a day."""
     from answers.search.postgres import _between, _since

@@ -1120,7 +1120,7 @@ def newest_keys(
     # expects the window to hold next to nothing, and it is not read.
     if _planned_rows(window) >= wanted:
         with _bitmaps():
-            keys = list(window.values_list("pk", flat=True)[:wanted])
+            keys = list(_window_read(window, column, tabled).values_list("pk", flat=True)[:wanted])
         if len(keys) >= wanted:
             return keys
     # Fewer: the window's own matches say how thick they are in the list
@@ -1136,6 +1136,30 @@ def newest_keys(
         return _walk(queryset, column, stats, wanted, upto, share, before, implied)
     with _bitmaps():
         return _gathered(queryset, wanted)
+
+
+def _window_read(window, column, tabled):
+    """``window`` (a window of answers' dates, ``column``), to read through its
+    date's index: with a "tabled by" bound that keeps most questions
+    (``tabled``: the list bounds its tabling date) written ``date + 0``
+    where the planner would read that bound's index instead.
+
+    The answers' index (its date, then the tabling date) tests both bounds
+    in one read, but the planner, offered the tabling date's own index for
+    the same bound, does not intersect both: at a million questions, page 40
+    of `schools` tabled by March 2023, newest answered, intersected the
+    text index with every question tabled by then (714,000) and read 31,000
+    rows from the table for 1,801 (190 to 210 ms); through the window's
+    date, 13,700 (72 ms for the page). Where the planner reads the window's
+    date already (tabled between two days, the answers' index with both),
+    the window is read as it is.
+    """
+    if tabled is None:
+        return window
+    sql, params = window.values_list("pk", flat=True).query.sql_with_params()
+    if any(column in node.get("Index Cond", "") for node in _nodes(_explain(sql, params))):
+        return window
+    return unindexed_wide_bounds(window, ("date_tabled",))
 
 
 # The share of questions a date's bounds keep at which a count reads no
