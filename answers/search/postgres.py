@@ -1149,7 +1149,7 @@ def _window_read(window, column, tabled):
     the same bound, does not intersect both: at a million questions, page 40
     of `schools` tabled by March 2023, newest answered, intersected the
     text index with every question tabled by then (714,000) and read 31,000
-    rows from the table for 1,801 (190 to 210 ms); through the window's
+    rows from the table for 1,801 (173 to 211 ms); through the window's
     date, 13,700 (72 ms for the page). Where the planner reads the window's
     date already (tabled between two days, the answers' index with both),
     the window is read as it is.
