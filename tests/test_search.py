@@ -1387,9 +1387,8 @@ def test_a_window_of_answers_is_read_through_its_dates_rather_than_a_tabling_bou
         node = {"Node Type": "Bitmap Index Scan", "Index Cond": "(answer_date >= x)"}
         plan = {"Node Type": "Bitmap Heap Scan", "Plans": [node if plan_reads else {}]}
         with monkeypatch.context() as patch:
-            patch.setattr(postgres, "_explain", lambda sql, params: plan)
             patch.setattr(postgres, "WIDE", 0.0 if wide else 2.0)
-            rows = postgres._window_read(window, "answer_date", tabled)
+            rows = postgres._window_read(window, "answer_date", tabled, plan)
             sql = str(rows.query)
             assert sorted(rows.values_list("pk", flat=True)) == expected
         return plain in sql

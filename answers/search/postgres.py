@@ -399,7 +399,12 @@ def _explain(sql, params):
 
 def _planned_rows(queryset):
     """The planner's estimate of how many rows ``queryset`` holds (EXPLAIN, not run)."""
-    return _explain(*queryset.order_by().values("pk").query.sql_with_params())["Plan Rows"]
+    return _rows_plan(queryset)["Plan Rows"]
+
+
+def _rows_plan(queryset):
+    """The planner's plan for reading ``queryset``'s keys, in no order (EXPLAIN, not run)."""
+    return _explain(*queryset.order_by().values("pk").query.sql_with_params())
 
 
 def _nodes(plan):
@@ -1117,10 +1122,14 @@ def newest_keys(
     window = _from_day(queryset, column, since)
     keys = []
     # A filter may bound the date too (answered by 2016): the planner then
-    # expects the window to hold next to nothing, and it is not read.
-    if _planned_rows(window) >= wanted:
+    # expects the window to hold next to nothing, and it is not read. One
+    # plan says that and which indexes the window's read would take.
+    with _bitmaps():
+        plan = _rows_plan(window)
+    if plan["Plan Rows"] >= wanted:
         with _bitmaps():
-            keys = list(_window_read(window, column, tabled).values_list("pk", flat=True)[:wanted])
+            read = _window_read(window, column, tabled, plan)
+            keys = list(read.values_list("pk", flat=True)[:wanted])
         if len(keys) >= wanted:
             return keys
     # Fewer: the window's own matches say how thick they are in the list
@@ -1138,11 +1147,11 @@ def newest_keys(
         return _gathered(queryset, wanted)
 
 
-def _window_read(window, column, tabled):
+def _window_read(window, column, tabled, plan):
     """``window`` (a window of answers' dates, ``column``), to read through its
     date's index: with a "tabled by" bound that keeps most questions
     (``tabled``: the list bounds its tabling date) written ``date + 0``
-    where the planner would read that bound's index instead.
+    where the planner's ``plan`` for it reads that bound's index instead.
 
     The answers' index (its date, then the tabling date) tests both bounds
     in one read, but the planner, offered the tabling date's own index for
@@ -1154,10 +1163,7 @@ def _window_read(window, column, tabled):
     date already (tabled between two days, the answers' index with both),
     the window is read as it is.
     """
-    if tabled is None:
-        return window
-    sql, params = window.values_list("pk", flat=True).query.sql_with_params()
-    if any(column in node.get("Index Cond", "") for node in _nodes(_explain(sql, params))):
+    if tabled is None or any(column in node.get("Index Cond", "") for node in _nodes(plan)):
         return window
     return unindexed_wide_bounds(window, ("date_tabled",))
 
