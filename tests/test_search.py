@@ -995,6 +995,87 @@ def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either
 
 
 @postgres_only
+def test_answers_between_two_days_are_walked_from_the_later_day_newest_answered_first(
+    anonymous, make_question, monkeypatch, analyse
+):
+    """A common word in answers given between two days, with not one match among
+    the newest ids: where the planner would read the answers' index, the
+    newest answered by the later day are walked first (``_tabled_from`` on
+    the answer date), and what they hold says whether the rest is walked or
+    gathered. Whichever way, the list is the most recently answered matches
+    in the span; and where the planner gathers through bitmaps, no walk."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    monkeypatch.setattr(postgres, "COMMON", 0.0)  # walked for
+    questions = _older_and_newer(make_question, "ferries")
+    first_walks = []
+    tabled_from = postgres._tabled_from
+
+    def spy(rows, text, limit, day, column="date_tabled"):
+        found = tabled_from(rows, text, limit, day, column)
+        first_walks.append((column, day, found is not None))
+        return found
+
+    monkeypatch.setattr(postgres, "_tabled_from", spy)
+    between = {"q": "ferries", "answered_from": "2024-05-01", "answered_to": "2024-06-30"}
+    start, end = datetime.date(2024, 5, 1), datetime.date(2024, 6, 30)
+    answered = [
+        q for q in questions if q.get_answer() and start <= q.get_answer().date_answered <= end
+    ]
+    newest = sorted(
+        answered, key=lambda q: (q.get_answer().date_answered, q.date_tabled, q.pk), reverse=True
+    )
+    expected = [q.heading for q in newest][:5]
+    # Neither the newest added (Q239 and down: not answered) nor Q40 (tabled
+    # last of the older ones, answered after the span).
+    assert expected[0] == "Q58" and "Q40" not in expected
+    walk = ("answer_date", end, True)
+    with planner_without("seqscan", "bitmapscan", "sort"):
+        analyse()
+        cases = [
+            # The newest answered by the day hold the page.
+            (50, 60_000, 0, None, False),
+            # They hold fewer: the rest walked below them...
+            (1, 60_000, 0, None, False),
+            # ...or, too thin to walk for, gathered...
+            (1, 0, 0, None, True),
+            # ...unless gathering is planned to read more from the table.
+            (1, 0, 10**6, None, False),
+            # A walk of the rest out of time: gathered.
+            (1, 60_000, 0, lambda *args, **settings: None, True),
+        ]
+        for probe, walk_rows, visits, in_time, gathered in cases:
+            with monkeypatch.context() as patch:
+                patch.setattr(postgres, "PROBE_ROWS", probe)
+                patch.setattr(postgres, "REST_WALK_ROWS", walk_rows)
+                patch.setattr(postgres, "_rows_visited", lambda plan, visits=visits: visits)
+                if in_time:
+                    patch.setattr(postgres, "_in_time", in_time)
+                first_walks.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    got = headings(anonymous.get(LIST, between))
+            assert got == expected, (probe, walk_rows)
+            assert first_walks == [walk]
+            read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
+            assert any('"answer_date" + 0) DESC' in q for q in read) == gathered, visits
+        # Fewer rows answered by the day than a first walk: read as before.
+        first_walks.clear()
+        assert headings(anonymous.get(LIST, between)) == expected
+        assert first_walks == [("answer_date", end, False)]
+    # Gathered through the indexes' bitmaps, the planner reads no index in
+    # order: nothing to walk, and the matches are read as before.
+    with monkeypatch.context() as patch, planner_without("seqscan", "indexscan"):
+        patch.setattr(postgres, "PROBE_ROWS", 1)
+        first_walks.clear()
+        assert headings(anonymous.get(LIST, between)) == expected
+        assert first_walks == []
+
+
+@postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_read_out_of_time_is_cancelled_and_the_transaction_goes_on():
     """``_in_time``: None for a query past its time, its rows otherwise, and the
