@@ -8,8 +8,9 @@
 take the same filters) with a random draw of the filters it offers: words
 (common, rare, a phrase, OR, an excluded word), a House, a department,
 status, timeliness, a surname several members share, a minister, dates
-tabled and answered, a sort and a page. The same ``--seed`` draws the same
-pages, so two versions of the code can be compared page by page.
+tabled and answered (from a day, by one, or between two), a sort and a
+page. The same ``--seed`` draws the same pages, so two versions of the code
+can be compared page by page.
 
 Each page is fetched once to warm it and once timed, with Django's test
 client as a logged-in admin (no stored page), DEBUG off, against the
@@ -84,7 +85,10 @@ def draw(rnd, departments, surnames, ministers):
         params["tabled_to"] = f"{rnd.choice(YEARS)}-06-30"
     if rnd.random() < 0.2:
         bound = "answered_from" if rnd.random() < 0.5 else "answered_to"
-        params[bound] = f"{rnd.choice(YEARS)}-{'01-01' if bound == 'answered_from' else '12-31'}"
+        year = rnd.choice(YEARS)
+        params[bound] = f"{year}-{'01-01' if bound == 'answered_from' else '12-31'}"
+        if bound == "answered_from" and rnd.random() < 0.5:
+            params["answered_to"] = f"{min(year + rnd.choice([0, 1, 3]), YEARS[-1])}-12-31"
     if rnd.random() < 0.4:
         params["sort"] = rnd.choice(
             ["newest_tabled", "newest_answered"] + (["relevance"] * bool(words))
