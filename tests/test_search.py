@@ -1066,6 +1066,15 @@ def test_answers_between_two_days_are_walked_from_the_later_day_newest_answered_
         first_walks.clear()
         assert headings(anonymous.get(LIST, between)) == expected
         assert first_walks == [("answer_date", end, False)]
+
+    # Read along another filter's index (the few questions of one House) and
+    # sorted: no first walk of the answers either.
+    def read_along(index_cond):
+        scan = {"Node Type": "Index Scan", "Index Cond": index_cond}
+        return {"Node Type": "Limit", "Plans": [{"Node Type": "Sort", "Plans": [scan]}]}
+
+    assert postgres._reads_along(read_along("(answer_date <= '2024-06-30'::date)"), "answer_date")
+    assert not postgres._reads_along(read_along("((house)::text = 'Lords'::text)"), "answer_date")
     # Gathered through the indexes' bitmaps, the planner reads no index in
     # order: nothing to walk, and the matches are read as before.
     with monkeypatch.context() as patch, planner_without("seqscan", "indexscan"):

@@ -519,10 +519,13 @@ def _newest_tabled(queryset, text, limit, high, day=None):
         sql, params = _ranked_sql(_candidates(rows, order, limit), text)
         plan = _explain(sql, params)
         answered_by = _latest_bound(rows, column) if column == "answer_date" else None
-        if answered_by is not None and _walks(plan):
+        if answered_by is not None and _reads_along(plan, column):
             # Answers given by a day (and from another: ``ranks``), which the
-            # planner would read along an index: walked from the day down,
-            # the newest answered by then first (``_tabled_from``).
+            # planner would read along the answers' index, from the day or
+            # the whole span and then sorted: walked from the day down, the
+            # newest answered by then first (``_tabled_from``). Not where it
+            # reads another filter's index (the few questions of the Lords:
+            # 1 ms, against 11 for a first walk that finds none).
             answered = _tabled_from(rows, text, limit, answered_by, column)
             if answered is not None:
                 return answered
@@ -867,6 +870,16 @@ def _sorts(plan):
 def _walks(plan):
     """Whether the plan reads an index in order (rather than gathering through bitmaps)."""
     return any(node["Node Type"] in ("Index Scan", "Index Only Scan") for node in _nodes(plan))
+
+
+def _reads_along(plan, column):
+    """Whether the plan reads an index in order from a bound on ``column``
+    (and then sorts what it read, or not)."""
+    return any(
+        node["Node Type"] in ("Index Scan", "Index Only Scan")
+        and column in node.get("Index Cond", "")
+        for node in _nodes(plan)
+    )
 
 
 def _seeks(plan, column):
