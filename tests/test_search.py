@@ -912,6 +912,45 @@ def test_a_rarer_word_tabled_by_a_day_reads_the_rest_from_that_day(
         assert len(calls) == 1
 
 
+def _walked_first_either_way(anonymous, monkeypatch, params, expected, first_walks, walk, column):
+    """The list of ``params`` read through a first walk from a day (``_tabled_from``
+    on ``column``; ``first_walks`` each time ``[walk]``), whatever the rows it
+    passed promise and however the rest is then read: always ``expected``.
+    Gathered, the rest is read sorted by ``column + 0``."""
+    from django.test.utils import CaptureQueriesContext
+
+    from answers.search import postgres
+
+    cases = [
+        # The newest rows by the day hold the page.
+        (50, 60_000, 0, None, False),
+        # They hold fewer: the rest walked below them...
+        (1, 60_000, 0, None, False),
+        # ...or, too thin to walk for, gathered...
+        (1, 0, 0, None, True),
+        # ...unless gathering is planned to read more from the table (the
+        # rows the planner expects it to read; without bitmaps, it would not
+        # say).
+        (1, 0, 10**6, None, False),
+        # A walk of the rest out of time: gathered.
+        (1, 60_000, 0, lambda *args, **settings: None, True),
+    ]
+    for probe, walk_rows, visits, in_time, gathered in cases:
+        with monkeypatch.context() as patch:
+            patch.setattr(postgres, "PROBE_ROWS", probe)
+            patch.setattr(postgres, "REST_WALK_ROWS", walk_rows)
+            patch.setattr(postgres, "_rows_visited", lambda plan, visits=visits: visits)
+            if in_time:
+                patch.setattr(postgres, "_in_time", in_time)
+            first_walks.clear()
+            with CaptureQueriesContext(connection) as queries:
+                got = headings(anonymous.get(LIST, params))
+        assert got == expected, (probe, walk_rows)
+        assert first_walks == [walk]
+        read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
+        assert any(f'"{column}" + 0) DESC' in q for q in read) == gathered, visits
+
+
 @postgres_only
 def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either_way(
     anonymous, make_question, monkeypatch, analyse
@@ -942,34 +981,9 @@ def test_a_walk_from_a_day_tries_the_newest_rows_first_and_reads_the_rest_either
         analyse()
         expected = _most_recently_tabled(questions)
         assert expected[0] == "Q40"  # tabled last, added early
-        # The rows the planner expects gathering the rest to read from the
-        # table (here, without bitmaps, it would not say).
-        cases = [
-            # The newest rows tabled by the day hold the page.
-            (50, 60_000, 0, None, False),
-            # They hold fewer: the rest walked below them...
-            (1, 60_000, 0, None, False),
-            # ...or, too thin to walk for, gathered...
-            (1, 0, 0, None, True),
-            # ...unless gathering is planned to read more from the table.
-            (1, 0, 10**6, None, False),
-            # A walk of the rest out of time: gathered.
-            (1, 60_000, 0, lambda *args, **settings: None, True),
-        ]
-        for probe, walk_rows, visits, in_time, gathered in cases:
-            with monkeypatch.context() as patch:
-                patch.setattr(postgres, "PROBE_ROWS", probe)
-                patch.setattr(postgres, "REST_WALK_ROWS", walk_rows)
-                patch.setattr(postgres, "_rows_visited", lambda plan, visits=visits: visits)
-                if in_time:
-                    patch.setattr(postgres, "_in_time", in_time)
-                first_walks.clear()
-                with CaptureQueriesContext(connection) as queries:
-                    got = headings(anonymous.get(LIST, answered_by))
-            assert got == expected, (probe, walk_rows)
-            assert first_walks == [True]
-            read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
-            assert any('"date_tabled" + 0) DESC' in q for q in read) == gathered, visits
+        _walked_first_either_way(
+            anonymous, monkeypatch, answered_by, expected, first_walks, True, "date_tabled"
+        )
         # Gathered, the filter's own day (which the walked rows' day implies)
         # is read through no index where it keeps most questions (``WIDE``),
         # and may be intersected with the date's index where it keeps few.
@@ -1004,7 +1018,6 @@ def test_answers_between_two_days_are_walked_from_the_later_day_newest_answered_
     the answer date), and what they hold says whether the rest is walked or
     gathered. Whichever way, the list is the most recently answered matches
     in the span; and where the planner gathers through bitmaps, no walk."""
-    from django.test.utils import CaptureQueriesContext
 
     from answers.search import postgres
 
@@ -1036,32 +1049,9 @@ def test_answers_between_two_days_are_walked_from_the_later_day_newest_answered_
     walk = ("answer_date", end, True)
     with planner_without("seqscan", "bitmapscan", "sort"):
         analyse()
-        cases = [
-            # The newest answered by the day hold the page.
-            (50, 60_000, 0, None, False),
-            # They hold fewer: the rest walked below them...
-            (1, 60_000, 0, None, False),
-            # ...or, too thin to walk for, gathered...
-            (1, 0, 0, None, True),
-            # ...unless gathering is planned to read more from the table.
-            (1, 0, 10**6, None, False),
-            # A walk of the rest out of time: gathered.
-            (1, 60_000, 0, lambda *args, **settings: None, True),
-        ]
-        for probe, walk_rows, visits, in_time, gathered in cases:
-            with monkeypatch.context() as patch:
-                patch.setattr(postgres, "PROBE_ROWS", probe)
-                patch.setattr(postgres, "REST_WALK_ROWS", walk_rows)
-                patch.setattr(postgres, "_rows_visited", lambda plan, visits=visits: visits)
-                if in_time:
-                    patch.setattr(postgres, "_in_time", in_time)
-                first_walks.clear()
-                with CaptureQueriesContext(connection) as queries:
-                    got = headings(anonymous.get(LIST, between))
-            assert got == expected, (probe, walk_rows)
-            assert first_walks == [walk]
-            read = [q["sql"] for q in queries if not q["sql"].startswith("EXPLAIN")]
-            assert any('"answer_date" + 0) DESC' in q for q in read) == gathered, visits
+        _walked_first_either_way(
+            anonymous, monkeypatch, between, expected, first_walks, walk, "answer_date"
+        )
         # Fewer rows answered by the day than a first walk: read as before.
         first_walks.clear()
         assert headings(anonymous.get(LIST, between)) == expected
