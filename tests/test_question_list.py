@@ -351,6 +351,33 @@ def test_a_bad_parameter_does_not_drop_the_good_ones(anonymous, make_question):
     assert b'value="nonsense"' in response.content
 
 
+@pytest.mark.parametrize("words", ["", "ferries"])
+def test_answered_before_the_first_day_tabled_lists_none_without_reading_them(
+    anonymous, make_question, words
+):
+    """An answer is not given before its question is tabled: answered by a day
+    before the "tabled from" one, the list is empty, and says so, without
+    the database reading the questions answered by then."""
+    make_question(
+        heading="Tabled in March",
+        text="To ask about ferries.",
+        date_tabled=datetime.date(2024, 3, 4),
+        answered_by="Karin Smyth",
+        date_answered=datetime.date(2024, 5, 2),
+    )
+    span = {"q": words, "answered_from": "2024-01-01"}
+    both = {**span, "tabled_from": "2024-03-01", "answered_to": "2024-05-31"}
+    assert headings(anonymous.get(LIST, both)) == ["Tabled in March"]
+    none = {**span, "tabled_from": "2024-06-01", "answered_to": "2024-05-31"}
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get(LIST, none)
+    assert headings(response) == []
+    assert b"No questions match these filters" in response.content
+    assert b"There is a problem" not in response.content
+    # No query reads the list's rows (one with both days).
+    assert not any("2024-06-01" in q["sql"] and "2024-05-31" in q["sql"] for q in queries)
+
+
 def test_empty_result_says_so(anonymous, make_question):
     make_question(heading="Something")
     response = anonymous.get(LIST, {"q": "zebra"})

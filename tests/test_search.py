@@ -1056,6 +1056,15 @@ def test_answers_between_two_days_are_walked_from_the_later_day_newest_answered_
         first_walks.clear()
         assert headings(anonymous.get(LIST, between)) == expected
         assert first_walks == [("answer_date", end, False)]
+        # Tabled by a later day as well: every one was tabled by the last day
+        # of the answers (none is answered before it is tabled), and the
+        # tabling date is walked from that day, not the later one.
+        with monkeypatch.context() as patch:
+            patch.setattr(postgres, "PROBE_ROWS", 1)
+            first_walks.clear()
+            tabled = {**between, "tabled_to": "2025-12-31"}
+            assert headings(anonymous.get(LIST, tabled)) == expected
+            assert first_walks == [("date_tabled", end, True)]
 
     # Read along another filter's index (the few questions of one House) and
     # sorted: no first walk of the answers either.

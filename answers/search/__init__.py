@@ -229,8 +229,9 @@ def ranked(queryset, text, limit=None, dated=None, day=None):
     filter). Returns a :class:`Ranked`; each question carries ``search_rank``.
     ``dated``: the same rows with a bound on the tabling date that leaves
     none of them out (answered by a day: ``filters.tabled_by``), from which
-    the most recently tabled can be read (``postgres.ranks``); ``day``: that
-    bound, the latest day any of them was tabled.
+    the most recently tabled can be read (``postgres.ranks``); ``day``: the
+    latest day any of them was tabled (that bound, or an earlier day the
+    filter implies: answered by it).
     """
     if not is_searchable(text):
         return queryset.none()

@@ -638,7 +638,12 @@ def _tabled_from(rows, text, limit, day, column="date_tabled"):
     def ranked(among, order, wanted):
         return _ranked_sql(_candidates(among, [order, *then], wanted), text)
 
-    sql, params = ranked(_from_day(rows, column, since), first, limit)
+    # The day may be one the filter implies but does not say (tabled by the
+    # day its answers were given by): said for the first walk, which starts
+    # there. Not for the rest, which starts below it.
+    said = _latest_bound(rows, column)
+    newest = rows if said is not None and said <= day else rows.filter(LessThanOrEqual(date, day))
+    sql, params = ranked(_from_day(newest, column, since), first, limit)
     with _in_order(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
