@@ -594,7 +594,8 @@ PROBE_ROWS = 5_000
 
 def _tabled_from(rows, text, limit, day, column="date_tabled"):
     """Ranked rows of the ``limit`` most recently tabled matches among ``rows``,
-    every one of them tabled, and by ``day`` (the filter says so); None where
+    every one of them tabled, and by ``day`` (the filter says so, or implies
+    it: answered by that day); None where
     ANALYZE gives no date before which ``PROBE_ROWS`` were tabled. With
     ``column`` "answer_date", the most recently answered, every one answered
     by ``day``.
