@@ -360,10 +360,20 @@ class QuestionFilter(django_filters.FilterSet):
             # Tabled by a day and answered from a later one: the questions
             # that waited, few, are found first (``search.waited_keys``).
             searched = words if words and search.is_searchable(words) else None
-            waited = search.waited_keys(Question.objects.all(), tabled_to, answered_from, searched)
-            if waited is not None:
-                queryset = queryset.filter(pk__any=waited)
-                self._waited = True
+            if answered_from > tabled_to:
+                waited = search.waited_keys(
+                    Question.objects.all(), tabled_to, answered_from, searched
+                )
+                if waited is not None:
+                    queryset = queryset.filter(pk__any=waited)
+                    self._waited = True
+            elif not searched:
+                # Answered from a day before the last tabled: tabled from
+                # the first day any answer since was (``search.tabled_since``).
+                since = search.tabled_since(answered_from, tabled_to)
+                tabled_from = self.form.cleaned_data.get("tabled_from")
+                if since is not None and (tabled_from is None or since > tabled_from):
+                    queryset = queryset.filter(date_tabled__gte=since)
         sort = self.form.cleaned_data.get("sort")
         self.ranked = bool(words) and sort == "relevance" and search.is_searchable(words)
         if not sort or sort == "relevance":

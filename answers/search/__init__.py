@@ -101,6 +101,16 @@ def waited_keys(questions, tabled_to, answered_from, text=None):
     return _offered("waited_keys", None, questions, tabled_to, answered_from, text)
 
 
+def tabled_since(answered_from, tabled_to):
+    """For a list answered from ``answered_from`` and tabled by ``tabled_to``, a
+    later or the same day: a day from which every question answered from
+    ``answered_from`` was tabled, to bound the list by where the database
+    would otherwise read far; or None. Only on PostgreSQL
+    (``postgres.tabled_since``).
+    """
+    return _offered("tabled_since", None, answered_from, tabled_to)
+
+
 def gathered_keys(rows, wanted, upto):
     """The keys of the first ``wanted`` rows of ``rows`` (a list without words, in
     its order) for a deep page ending at row ``upto``, where reading every
