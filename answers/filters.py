@@ -357,10 +357,10 @@ class QuestionFilter(django_filters.FilterSet):
         tabled_to = self.form.cleaned_data.get("tabled_to")
         answered_from = self.form.cleaned_data.get("answered_from")
         if tabled_to and answered_from:
-            # Tabled by a day and answered from a later one: the questions
-            # that waited, few, are found first (``search.waited_keys``).
             searched = words if words and search.is_searchable(words) else None
             if answered_from > tabled_to:
+                # Tabled by a day and answered from a later one: the questions
+                # that waited, few, are found first (``search.waited_keys``).
                 waited = search.waited_keys(
                     Question.objects.all(), tabled_to, answered_from, searched
                 )

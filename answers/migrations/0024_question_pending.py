@@ -15,7 +15,7 @@ given from that day was, and the list is bounded by it (``search.tabled_since``)
 
 Questions whose answer is dated before their tabling are not held (no such
 span). The index is about 60 MB at a million questions and builds in about
-30 seconds, during which questions cannot be written. PostgreSQL only.
+25 seconds, during which questions cannot be written. PostgreSQL only.
 """
 
 from django.db import migrations
