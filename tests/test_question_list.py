@@ -249,6 +249,78 @@ def test_questions_with_no_answer_newest_answered_read_an_index_of_their_own(
         assert rows and all(index in plan(sql) for sql in rows)
 
 
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({}, ["Late in June", "On time in May", "Holding in April"]),
+        ({"status": "answered"}, ["Late in June", "On time in May"]),
+        ({"timeliness": "on_time"}, ["On time in May"]),
+        ({"timeliness": "late"}, ["Late in June"]),
+    ],
+)
+def test_a_departments_answers_between_two_days_are_read_from_its_own_index(
+    anonymous, make_question, extra, expected
+):
+    """A department's questions answered between two days were read from the
+    index of every answer by date, each row fetched to test its department
+    (at a million questions, 150,000 read to keep 3,100: 220 ms). They have
+    an index of their own (migration 0025), newest answered first, holding
+    what the status and timeliness filters test: the list is counted and
+    read from the department's span of it."""
+    day = datetime.date
+    health = "Department of Health and Social Care"
+    make_question(  # tabled on a Monday, due ten working days later
+        heading="On time in May",
+        department=health,
+        date_tabled=day(2025, 5, 5),
+        date_answered=day(2025, 5, 12),
+    )
+    make_question(
+        heading="Late in June",
+        department=health,
+        date_tabled=day(2025, 4, 7),
+        date_answered=day(2025, 6, 2),
+    )
+    make_question(
+        heading="Holding in April",
+        department=health,
+        date_tabled=day(2025, 4, 1),
+        date_answered=day(2025, 4, 3),
+        is_holding=True,
+    )
+    make_question(heading="Before", department=health, date_answered=day(2025, 3, 3))
+    make_question(heading="After", department=health, date_answered=day(2025, 7, 1))
+    make_question(heading="Awaiting", department=health, date_tabled=day(2025, 5, 1))
+    make_question(heading="Gone", department=health, date_tabled=day(2025, 5, 2), is_withdrawn=True)
+    make_question(heading="Elsewhere", date_tabled=day(2025, 5, 5), date_answered=day(2025, 5, 6))
+    department = Department.objects.get(name=health)
+    wanted = {
+        "department": department.pk,
+        "answered_from": "2025-04-01",
+        "answered_to": "2025-06-30",
+        "sort": "newest_answered",
+        **extra,
+    }
+    assert headings(anonymous.get(LIST, wanted)) == expected
+    by_tabling = anonymous.get(LIST, {**wanted, "sort": "newest_tabled"})
+    assert headings(by_tabling) == sorted(
+        expected, key=["On time in May", "Late in June", "Holding in April"].index
+    )
+    assert by_tabling.context["page"].paginator.count == len(expected)
+    if connection.vendor != "postgresql":
+        return
+    # As at scale: every answer in the span read and tested costs more than
+    # the department's own, in the list's order.
+    with (
+        planner_without("seqscan", "bitmapscan", "sort"),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = anonymous.get(LIST, wanted)
+    assert headings(response) == expected
+    rows = _list_row_queries(queries, first="answer_date")
+    assert rows and all("question_department_answered" in plan(sql) for sql in rows)
+
+
 @pytest.mark.parametrize("timeliness", ["on_time", "late", "owed", "overdue"])
 def test_withdrawn_questions_are_in_no_timeliness_figure(anonymous, make_question, timeliness):
     """Every timeliness figure counts questions not withdrawn, so withdrawn and
