@@ -321,6 +321,61 @@ def test_a_departments_answers_between_two_days_are_read_from_its_own_index(
     assert rows and all("question_department_answered" in plan(sql) for sql in rows)
 
 
+def test_a_deep_page_of_a_departments_answers_reads_its_first_keys_in_order(
+    anonymous, make_question
+):
+    """Past the first page, a list that its index holds whole (a department's
+    answers since a day, newest answered) reads its first keys in order from
+    the index, once: they are the count and the page's rows. Counted, then
+    chosen by key, the page sorted every row the count found (at a million
+    questions, 1,846 rows for page 20: 11 ms)."""
+    day = datetime.date
+    health = "Department of Health and Social Care"
+    start = day(2025, 1, 6)
+    for n in range(30):
+        make_question(
+            heading=f"Answer {n:02}",
+            department=health,
+            date_tabled=start + datetime.timedelta(days=n),
+            date_answered=start + datetime.timedelta(days=n + 2),
+        )
+    make_question(
+        heading="Earlier",
+        department=health,
+        date_tabled=day(2024, 6, 3),
+        date_answered=day(2024, 6, 5),
+    )
+    make_question(heading="Elsewhere", date_tabled=start, date_answered=day(2025, 1, 20))
+    department = Department.objects.get(name=health)
+    wanted = {
+        "department": department.pk,
+        "answered_from": "2025-01-01",
+        "sort": "newest_answered",
+        "page": 2,
+    }
+    expected = [f"Answer {n:02}" for n in reversed(range(5))]
+    response = anonymous.get(LIST, wanted)
+    assert headings(response) == expected
+    assert response.context["page"].paginator.count == 30
+    if connection.vendor != "postgresql":
+        return
+    with (
+        planner_without("seqscan", "bitmapscan"),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = anonymous.get(LIST, wanted)
+    assert headings(response) == expected
+    assert response.context["page"].paginator.count == 30
+    read = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "answers_question"."id" AS "pk"')
+    ]
+    # One read of the keys, in the list's order; no count of them apart.
+    assert len(read) == 1
+    assert 'ORDER BY "answers_question"."answer_date" DESC' in read[0]
+
+
 @pytest.mark.parametrize("timeliness", ["on_time", "late", "owed", "overdue"])
 def test_withdrawn_questions_are_in_no_timeliness_figure(anonymous, make_question, timeliness):
     """Every timeliness figure counts questions not withdrawn, so withdrawn and
