@@ -851,6 +851,8 @@ def gathered_keys(rows, wanted, upto):
     questions'), or that reads only part of its index (from a day). Where
     the planner's own way to the page gathers and sorts every match, the
     keys are read its way, with no time limit: the page would read them so.
+    Where the walk reads a span of an index that holds all the list tests
+    (an index-only scan), the first keys are read in order from it.
     """
     if rows.query.is_empty():  # a filter that leaves nothing (``QuerySet.none()``)
         return []
