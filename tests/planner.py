@@ -26,3 +26,21 @@ def plan(sql):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def forget_figures():
+    """Have ``answers.search.postgres`` read the planner's figures afresh (the
+    words' shares, the dates' histograms, the indexes' sizes), which it keeps
+    for a while."""
+    from answers.search import postgres
+
+    postgres._shares["read"] = None
+    postgres._columns.clear()
+    postgres._indexes.clear()
+
+
+def analyse():
+    """ANALYZE the questions, and have the next list or search read the figures afresh."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE answers_question")
+    forget_figures()

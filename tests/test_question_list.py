@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from answers.models import Department, Member
 
-from .planner import plan, planner_without
+from .planner import analyse, forget_figures, plan, planner_without
 
 pytestmark = pytest.mark.django_db
 
@@ -89,22 +89,9 @@ def test_tabled_and_answered_date_ranges(anonymous, make_question):
 
 @pytest.fixture
 def analysed():
-    """ANALYZE the questions, and have the list read the planner's figures afresh
-    (``answers.search.postgres`` keeps them for a while); afresh again after."""
-    from answers.search import postgres
-
-    def forget():
-        postgres._shares["read"] = None
-        postgres._columns.clear()
-        postgres._indexes.clear()
-
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE answers_question")
-        forget()
-
-    yield run
-    forget()
+    """``planner.analyse``, and the planner's figures read afresh again after."""
+    yield analyse
+    forget_figures()
 
 
 def _list_row_queries(queries, first="date_tabled"):

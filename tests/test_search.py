@@ -20,6 +20,7 @@ from answers import search, services, views
 from answers.models import Answer, Member, Question
 from answers.search.query import parse, to_fts5
 
+from . import planner
 from .planner import planner_without
 
 pytestmark = pytest.mark.django_db
@@ -274,17 +275,8 @@ def analyse(monkeypatch):
     from answers.search import postgres
 
     monkeypatch.setattr(postgres, "COMMON", float("inf"))
-
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE answers_question")
-        postgres._shares["read"] = None
-        postgres._columns.clear()
-        postgres._indexes.clear()
-
-    yield run
-    postgres._shares["read"] = None
-    postgres._columns.clear()
+    yield planner.analyse
+    planner.forget_figures()
 
 
 def newest_matching(questions, word, limit):
