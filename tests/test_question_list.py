@@ -281,7 +281,7 @@ def test_answers_between_two_days_by_department_asker_or_minister_read_their_own
     minister's, were read from the index of every answer by date, each row
     fetched to test who asked or answered it (at a million questions, a
     department's on time in 2021 and 2022: 150,000 read to keep 3,100, 220
-    ms). Each has an index of its own (migrations 0025 and 0026), newest
+    ms). Each has an index of its own (migration 0025), newest
     answered first, holding what the status and timeliness filters test:
     the list is counted and read from their span of it."""
     day = datetime.date
